@@ -1,0 +1,108 @@
+"""Input checks shared by every estimator that takes image arrays.
+
+scikit-learn's ``check_array`` thinks in 2-D feature matrices; images need their own
+messages (which axis is wrong, how many pixels are NaN) and must not be copied or cast,
+because a float32 copy of a uint8 image set costs four times its memory.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+IMAGE_SHAPE_HINT = "(n_samples, height, width) or (n_samples, height, width, channels)"
+
+
+def check_images(
+    X,
+    *,
+    name: str = "X",
+    min_size: int | None = None,
+    ensure_finite: bool = True,
+) -> np.ndarray:
+    """Validate a batch of images without copying or casting it.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
+        Images. Integer (e.g. uint8, uint16) or floating dtypes are accepted.
+    name : str, default="X"
+        Name used in error messages.
+    min_size : int, optional
+        Smallest height and width accepted.
+    ensure_finite : bool, default=True
+        Reject NaN and infinite pixels of floating images.
+
+    Returns
+    -------
+    X : ndarray
+        ``np.asarray(X)``; the caller's array itself when it already is one.
+
+    Raises
+    ------
+    TypeError
+        When the dtype is not a real number type (object, bool, complex, string).
+    ValueError
+        Wrong number of dimensions, no images, an image smaller than ``min_size`` or
+        non-finite pixels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmedimg._validation import check_images
+    >>> check_images(np.zeros((2, 8, 8), dtype=np.uint8)).shape
+    (2, 8, 8)
+    """
+    if isinstance(X, (list, tuple)) and len(X) and all(hasattr(x, "shape") for x in X):
+        shapes = {tuple(x.shape) for x in X}
+        if len(shapes) > 1:
+            raise ValueError(
+                f"{name} is a list of images with different shapes {sorted(shapes)[:4]}; "
+                "resize them to one size first (e.g. skmedimg.datasets.load_image_folder("
+                "image_size=...))."
+            )
+    X = np.asarray(X)
+    if X.dtype.kind not in "uif":
+        raise TypeError(
+            f"{name} must hold real-valued pixels (unsigned/signed integers or floats); "
+            f"got dtype {X.dtype}."
+        )
+    if X.ndim not in (3, 4):
+        raise ValueError(
+            f"{name} must be an image array of shape {IMAGE_SHAPE_HINT}; got an array with "
+            f"ndim={X.ndim} and shape {X.shape}."
+            + (" Reshape flat vectors to images first." if X.ndim == 2 else "")
+        )
+    if X.shape[0] == 0:
+        raise ValueError(f"{name} is empty: got 0 images (shape {X.shape}).")
+    if X.shape[1] == 0 or X.shape[2] == 0 or (X.ndim == 4 and X.shape[3] == 0):
+        raise ValueError(f"{name} has images with a zero-length axis (shape {X.shape}).")
+    if min_size is not None and min(X.shape[1], X.shape[2]) < min_size:
+        raise ValueError(
+            f"{name} has images of {X.shape[1]}x{X.shape[2]} pixels, smaller than the "
+            f"{min_size}x{min_size} this model accepts; resize or choose another architecture."
+        )
+    if ensure_finite and X.dtype.kind == "f" and not np.isfinite(X.sum(dtype=np.float64)):
+        n_bad = int(np.count_nonzero(~np.isfinite(X)))
+        raise ValueError(
+            f"{name} contains NaN or infinite pixel values ({n_bad} of {X.size} pixels); "
+            "clean or impute them before fitting."
+        )
+    return X
+
+
+def image_shape(X: np.ndarray) -> tuple[int, int, int]:
+    """(height, width, channels) of a validated image batch; 1 channel for 3-D arrays."""
+    return (X.shape[1], X.shape[2], 1 if X.ndim == 3 else X.shape[3])
+
+
+def check_random_seed(random_state) -> int | None:
+    """An int seed from ``random_state`` (None stays None) for libraries that need ints."""
+    if random_state is None:
+        return None
+    if isinstance(random_state, numbers.Integral):
+        return int(random_state)
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(np.iinfo(np.int32).max))
+    raise ValueError(f"random_state must be None, an int or a RandomState; got {random_state!r}.")
