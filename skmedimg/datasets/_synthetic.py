@@ -31,7 +31,9 @@ def _check_size(image_size) -> tuple[int, int]:
     try:
         h, w = (int(s) for s in image_size)
     except (TypeError, ValueError):
-        raise ValueError(f"image_size must be an int or (height, width); got {image_size!r}.")
+        raise ValueError(
+            f"image_size must be an int or (height, width); got {image_size!r}."
+        ) from None
     if h < 8 or w < 8:
         raise ValueError(f"image_size must be at least 8x8 pixels; got {h}x{w}.")
     return h, w

@@ -1,0 +1,184 @@
+"""Named network builders and the in-model intensity rescaling.
+
+Every network starts with :class:`IntensityRescaling`, so images travel in their stored
+dtype (uint8, uint16, float) until a batch enters the model: the training set is never
+cast to a float32 copy as a whole.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+RESCALE_MODES = ("auto", "dtype", "minmax", "zscore", "none")
+
+
+@keras.saving.register_keras_serializable(package="skmedimg")
+class IntensityRescaling(layers.Layer):
+    """Cast a batch of images to float32 and normalise its intensities.
+
+    Parameters
+    ----------
+    mode : {"dtype", "minmax", "zscore", "none"}
+        ``"dtype"`` divides by ``scale`` (the integer dtype's maximum, 255 for uint8);
+        ``"minmax"`` maps each image to [0, 1]; ``"zscore"`` gives each image zero mean
+        and unit variance (usual for MRI); ``"none"`` only casts.
+    scale : float, default=1.0
+        Divisor for ``mode="dtype"``.
+    """
+
+    def __init__(self, mode="dtype", scale=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.mode = mode
+        self.scale = float(scale)
+
+    def call(self, x):
+        x = ops.cast(x, "float32")
+        if self.mode == "dtype":
+            return x / self.scale
+        if self.mode == "minmax":
+            lo = ops.min(x, axis=(1, 2, 3), keepdims=True)
+            hi = ops.max(x, axis=(1, 2, 3), keepdims=True)
+            return (x - lo) / ops.maximum(hi - lo, 1e-7)
+        if self.mode == "zscore":
+            mean = ops.mean(x, axis=(1, 2, 3), keepdims=True)
+            std = ops.std(x, axis=(1, 2, 3), keepdims=True)
+            return (x - mean) / ops.maximum(std, 1e-7)
+        return x
+
+    def get_config(self):
+        return {**super().get_config(), "mode": self.mode, "scale": self.scale}
+
+
+def resolve_rescale(rescale: str, dtype: np.dtype) -> tuple[str, float]:
+    """The concrete rescaling mode and divisor for images of ``dtype``."""
+    if rescale not in RESCALE_MODES:
+        raise ValueError(f"Unknown rescale {rescale!r}; expected one of {RESCALE_MODES}.")
+    if rescale == "auto":
+        rescale = "dtype" if dtype.kind in "ui" else "minmax"
+    if rescale == "dtype":
+        if dtype.kind not in "ui":
+            raise ValueError(
+                f"rescale='dtype' needs integer images (uint8, uint16…); got {dtype}. "
+                "Use 'minmax', 'zscore' or 'none' for floating-point images."
+            )
+        return "dtype", float(np.iinfo(dtype).max)
+    return rescale, 1.0
+
+
+def _small_cnn(inputs, *, filters=(16, 32, 64), dropout=0.2):
+    """Three conv blocks and global pooling: trains on 28x28 images on a CPU in seconds."""
+    x = inputs
+    for i, f in enumerate(filters):
+        x = layers.Conv2D(f, 3, padding="same", use_bias=False)(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.Activation("relu")(x)
+        if i < len(filters) - 1:
+            x = layers.MaxPooling2D(2)(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    if dropout:
+        x = layers.Dropout(dropout)(x)
+    return x
+
+
+# name -> (keras.applications constructor name, smallest accepted height/width)
+BACKBONES = {
+    "resnet50": ("ResNet50", 32),
+    "mobilenet_v2": ("MobileNetV2", 32),
+    "vgg16": ("VGG16", 32),
+    "vgg19": ("VGG19", 32),
+    "efficientnet_b0": ("EfficientNetB0", 32),
+    "densenet121": ("DenseNet121", 32),
+}
+ARCHITECTURES = ("small_cnn", *BACKBONES)
+
+
+def min_image_size(architecture) -> int:
+    """Smallest height/width a named architecture accepts (8 for custom models)."""
+    if isinstance(architecture, str):
+        check_architecture_name(architecture)
+        return BACKBONES[architecture][1] if architecture in BACKBONES else 8
+    return 1
+
+
+def check_architecture_name(name: str) -> None:
+    if name not in ARCHITECTURES:
+        raise ValueError(
+            f"Unknown architecture {name!r}; expected one of {ARCHITECTURES}, a callable "
+            "that builds a keras.Model from scikeras' `meta`, or a keras.Model."
+        )
+
+
+def _backbone(name, inputs, weights, input_shape, model_kwargs):
+    ctor_name, _ = BACKBONES[name]
+    ctor = getattr(keras.applications, ctor_name)
+    x = inputs
+    if weights is not None:
+        # Pretrained weights expect RGB: a grayscale scan is repeated over 3 channels.
+        if input_shape[-1] == 1:
+            x = layers.Concatenate()([x, x, x])
+        elif input_shape[-1] != 3:
+            raise ValueError(
+                f"Pretrained weights need 1 or 3 channels; got {input_shape[-1]} channels."
+            )
+        if isinstance(weights, str) and weights == "imagenet":
+            raise ValueError(
+                "weights='imagenet' would download weights, which skmedimg never does; pass "
+                "the path of a local weights file (e.g. the '*_notop.h5' file) instead."
+            )
+    backbone = ctor(
+        include_top=False,
+        weights=weights,
+        input_shape=tuple(x.shape[1:]),
+        pooling="avg",
+        **model_kwargs,
+    )
+    return backbone(x)
+
+
+def build_network(
+    architecture,
+    *,
+    input_shape: tuple[int, int, int],
+    n_outputs: int,
+    output_activation: str,
+    rescale_mode: str,
+    rescale_scale: float,
+    input_dtype: str,
+    weights=None,
+    meta=None,
+    model_kwargs=None,
+) -> keras.Model:
+    """Rescaling layer + architecture body + output layer, as one functional model."""
+    model_kwargs = dict(model_kwargs or {})
+    inputs = keras.Input(shape=input_shape, dtype=input_dtype, name="image")
+    x = IntensityRescaling(rescale_mode, rescale_scale, name="rescale")(inputs)
+    if isinstance(architecture, str):
+        check_architecture_name(architecture)
+        if architecture == "small_cnn":
+            features = _small_cnn(x, **model_kwargs)
+        else:
+            features = _backbone(architecture, x, weights, input_shape, model_kwargs)
+        outputs = layers.Dense(n_outputs, activation=output_activation, name="output")(features)
+        return keras.Model(inputs, outputs, name=f"skmedimg_{architecture}")
+    if isinstance(architecture, keras.Model):
+        body = keras.models.clone_model(architecture)
+    elif callable(architecture):
+        body = architecture(meta=meta, **model_kwargs)
+        if not isinstance(body, keras.Model):
+            raise TypeError(
+                f"The architecture callable must return a keras.Model; got {type(body)!r}."
+            )
+    else:
+        raise TypeError(
+            "architecture must be a name, a callable building a keras.Model or a "
+            f"keras.Model; got {type(architecture)!r}."
+        )
+    outputs = body(x)
+    if tuple(outputs.shape[1:]) != (n_outputs,):
+        raise ValueError(
+            f"The custom architecture outputs shape {tuple(outputs.shape[1:])}, but these "
+            f"targets need ({n_outputs},) with a {output_activation} activation."
+        )
+    return keras.Model(inputs, outputs, name="skmedimg_custom")
