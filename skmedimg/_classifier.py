@@ -485,7 +485,9 @@ class CNNClassifier(KerasClassifier):
              **kwargs):
         self.fitted_ = False
         if y is None:
-            raise ValueError("y is required: CNNClassifier is a supervised classifier.")
+            raise ValueError(
+                "CNNClassifier requires y to be passed, but the target y is None."
+            )
         seed = check_random_seed(self.random_state)
         with _seeded(seed):
             if warm_start and getattr(self, "model_", None) is not None:
@@ -590,7 +592,10 @@ class CNNClassifier(KerasClassifier):
 
     # -------------------------------------------------------------- predict
     def _predict_raw(self, X, **kwargs):
-        check_is_fitted(self)
+        # An initialize()d network may predict (e.g. with loaded weights) although it
+        # does not count as fitted for check_is_fitted.
+        if getattr(self, "model_", None) is None or not hasattr(self, "target_encoder_"):
+            check_is_fitted(self)
         X = self._check_X(X, reset=False)
         args = {"batch_size": self.batch_size, "verbose": 0, **self._routed("predict"), **kwargs}
         return self.model_.predict(X, **args)
@@ -598,11 +603,13 @@ class CNNClassifier(KerasClassifier):
     def predict_proba(self, X, **kwargs) -> np.ndarray:
         """Class probabilities, shape (n_samples, n_classes) — binary included — or
         (n_samples, n_labels) for multilabel targets; 2-D even for one image."""
-        return self.target_encoder_.proba(self._predict_raw(X, **kwargs))
+        raw = self._predict_raw(X, **kwargs)
+        return self.target_encoder_.proba(raw)
 
     def predict(self, X, **kwargs) -> np.ndarray:
         """Most probable class (binary/multiclass) or the 0/1 matrix at 0.5 (multilabel)."""
-        return self.target_encoder_.predict(self.predict_proba(X, **kwargs))
+        proba = self.predict_proba(X, **kwargs)
+        return self.target_encoder_.predict(proba)
 
     def score(self, X, y, sample_weight=None) -> float:
         """Accuracy (subset accuracy for multilabel), as in scikit-learn."""

@@ -63,6 +63,8 @@ def check_images(
                 "image_size=...))."
             )
     X = np.asarray(X)
+    if X.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: {name} has dtype {X.dtype}.")
     if X.dtype.kind not in "uif":
         raise TypeError(
             f"{name} must hold real-valued pixels (unsigned/signed integers or floats); "
@@ -72,7 +74,7 @@ def check_images(
         raise ValueError(
             f"{name} must be an image array of shape {IMAGE_SHAPE_HINT}; got an array with "
             f"ndim={X.ndim} and shape {X.shape}."
-            + (" Reshape flat vectors to images first." if X.ndim == 2 else "")
+            + (" Reshape your data to images first." if X.ndim < 3 else "")
         )
     if X.shape[0] == 0:
         raise ValueError(f"{name} is empty: got 0 images (shape {X.shape}).")

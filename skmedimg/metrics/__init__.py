@@ -1,0 +1,77 @@
+"""Clinical metrics, scorers, reports and plots for imbalanced classification.
+
+Sensitivity, specificity, PPV, NPV, G-mean and F-beta (reusing :mod:`sklearn.metrics`
+and :mod:`imblearn.metrics`), threshold-free "specificity at recall" metrics, ready
+``make_scorer`` objects for ``GridSearchCV``, :func:`clinical_report` with confidence
+intervals, and PR/ROC/threshold plots. Never imports Keras.
+"""
+
+from sklearn.metrics import fbeta_score
+
+from ._clinical import (
+    f2_score,
+    g_mean_score,
+    npv_score,
+    ppv_score,
+    recall_at_precision,
+    recall_at_specificity,
+    sensitivity_score,
+    specificity_at_recall,
+    specificity_score,
+)
+from ._plots import (
+    ThresholdCurveDisplay,
+    plot_confusion_matrix,
+    plot_pr_curve,
+    plot_roc_curve,
+    plot_threshold_curve,
+)
+from ._report import ClinicalReport, clinical_report, wilson_interval
+from ._scorers import (
+    clinical_scoring,
+    f2_scorer,
+    g_mean_scorer,
+    make_clinical_scorer,
+    npv_scorer,
+    ppv_scorer,
+    recall_at_precision_scorer,
+    recall_at_specificity_scorer,
+    sensitivity_scorer,
+    specificity_at_recall_scorer,
+    specificity_scorer,
+)
+
+fbeta = fbeta_score  # alias: scikit-learn's F-beta, re-exported
+
+__all__ = [
+    "ClinicalReport",
+    "ThresholdCurveDisplay",
+    "clinical_report",
+    "clinical_scoring",
+    "f2_score",
+    "f2_scorer",
+    "fbeta",
+    "fbeta_score",
+    "g_mean_score",
+    "g_mean_scorer",
+    "make_clinical_scorer",
+    "npv_score",
+    "npv_scorer",
+    "plot_confusion_matrix",
+    "plot_pr_curve",
+    "plot_roc_curve",
+    "plot_threshold_curve",
+    "ppv_score",
+    "ppv_scorer",
+    "recall_at_precision",
+    "recall_at_precision_scorer",
+    "recall_at_specificity",
+    "recall_at_specificity_scorer",
+    "sensitivity_score",
+    "sensitivity_scorer",
+    "specificity_at_recall",
+    "specificity_at_recall_scorer",
+    "specificity_score",
+    "specificity_scorer",
+    "wilson_interval",
+]

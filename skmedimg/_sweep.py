@@ -1,0 +1,342 @@
+"""The sorted threshold sweep: every distinct score as a candidate, in O(n log n).
+
+Pure keyword-only helpers shared by :class:`skmedimg.ThresholdTuner` and
+:mod:`skmedimg.metrics`. One ``argsort`` of the scores, one cumulative sum of the
+positives, and the confusion matrix at *every* distinct score is known; each objective
+is then a vectorised formula over those counts. No refit per threshold and no fixed
+grid: a 100-point grid misses the optimum when it lies in a narrow score band (e.g.
+above 0.99 when the training prior differs from the deployment prior).
+
+Conventions
+-----------
+* A sample is predicted positive when ``score >= threshold``.
+* Candidate thresholds are the distinct scores in **descending** order, preceded by
+  ``nextafter(max(score), +inf)``, the finite threshold that predicts no positive.
+* Undefined ratios follow scikit-learn's ``zero_division=0``: precision (and F-beta)
+  is 0 when nothing is predicted positive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+#: Objectives computed from confusion counts (the tuner also accepts scorers).
+OBJECTIVES = (
+    "f_beta",
+    "balanced_accuracy",
+    "youden",
+    "g_mean",
+    "min_cost",
+    "max_specificity",
+    "max_recall",
+)
+
+# Among thresholds with the same objective value, keep the lowest one (the most
+# sensitive operating point; in screening a missed case costs more than a false
+# alarm), except for "max_recall", where the highest one has the fewest false alarms.
+_PREFER_HIGH = frozenset({"max_recall"})
+
+_TOL = 1e-12
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Confusion counts at every candidate threshold (descending thresholds).
+
+    Attributes
+    ----------
+    thresholds : ndarray of shape (n_candidates,)
+        Candidate thresholds, descending; ``thresholds[0]`` predicts no positive.
+    tp, fp : ndarray of shape (n_candidates,)
+        True and false positives (weighted counts when sample weights were given).
+    n_pos, n_neg : float
+        Total (weighted) positives and negatives.
+    """
+
+    thresholds: np.ndarray
+    tp: np.ndarray
+    fp: np.ndarray
+    n_pos: float
+    n_neg: float
+
+    @property
+    def fn(self) -> np.ndarray:
+        return self.n_pos - self.tp
+
+    @property
+    def tn(self) -> np.ndarray:
+        return self.n_neg - self.fp
+
+    @property
+    def recall(self) -> np.ndarray:
+        return _ratio(self.tp, self.n_pos)
+
+    @property
+    def specificity(self) -> np.ndarray:
+        return _ratio(self.tn, self.n_neg)
+
+    @property
+    def precision(self) -> np.ndarray:
+        return _ratio(self.tp, self.tp + self.fp)
+
+    @property
+    def npv(self) -> np.ndarray:
+        return _ratio(self.tn, self.tn + self.fn)
+
+    def f_beta(self, beta: float = 1.0) -> np.ndarray:
+        b2 = beta * beta
+        return _ratio((1 + b2) * self.tp, (1 + b2) * self.tp + b2 * self.fn + self.fp)
+
+
+def _ratio(num, den) -> np.ndarray:
+    """``num / den`` with 0 where ``den == 0`` (scikit-learn's ``zero_division=0``)."""
+    num = np.asarray(num, dtype=np.float64)
+    den = np.broadcast_to(np.asarray(den, dtype=np.float64), num.shape)
+    out = np.zeros(num.shape)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def sweep_scores(*, y_true, y_score, sample_weight=None) -> Sweep:
+    """Confusion counts at every distinct score, from one sort.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Boolean (or 0/1) mask of the positive samples.
+    y_score : array-like of shape (n_samples,)
+        Scores; higher means more likely positive.
+    sample_weight : array-like of shape (n_samples,), optional
+        Per-sample weights for the counts.
+
+    Returns
+    -------
+    sweep : Sweep
+
+    Examples
+    --------
+    >>> from skmedimg._sweep import sweep_scores
+    >>> s = sweep_scores(y_true=[0, 0, 1, 1], y_score=[0.1, 0.4, 0.35, 0.8])
+    >>> s.thresholds[1:].tolist(), s.tp.tolist(), s.fp.tolist()
+    ([0.8, 0.4, 0.35, 0.1], [0.0, 1.0, 1.0, 2.0, 2.0], [0.0, 0.0, 1.0, 1.0, 2.0])
+    """
+    y_score = np.asarray(y_score)
+    if y_score.dtype.kind not in "uifb":
+        y_score = y_score.astype(np.float64)
+    y_true = np.asarray(y_true, dtype=bool)
+    if y_score.ndim != 1 or y_true.shape != y_score.shape:
+        raise ValueError(
+            f"y_true and y_score must be 1-D of the same length; got shapes "
+            f"{y_true.shape} and {y_score.shape}."
+        )
+    if y_score.size == 0:
+        raise ValueError("y_score is empty.")
+    if y_score.dtype.kind == "f" and not np.isfinite(y_score).all():
+        raise ValueError("y_score contains NaN or infinite values.")
+    if sample_weight is not None:
+        return _weighted_sweep(y_true, y_score, sample_weight)
+    # Sort the scores (a value sort is about twice as fast as an argsort), sort the
+    # positives' scores, and count the positives at or above each distinct score with
+    # one binary search over sorted keys. O(n log n), no gather through a permutation.
+    s = np.sort(y_score)
+    pos_sorted = np.sort(y_score[y_true])
+    n = s.size
+    change = np.empty(n, dtype=bool)
+    np.not_equal(s[1:], s[:-1], out=change[:-1])
+    change[-1] = True
+    last = np.flatnonzero(change)  # ascending: last index of each run of equal scores
+    m = last.size
+    u = s[last]
+    first = np.empty(m, dtype=np.int64)
+    first[0] = 0
+    np.add(last[:-1], 1, out=first[1:])
+    n_pos = float(pos_sorted.size)
+    tp_asc = n_pos - np.searchsorted(pos_sorted, u, side="left")
+    thresholds = np.empty(m + 1, dtype=np.float64)
+    tp = np.empty(m + 1)
+    fp = np.empty(m + 1)
+    thresholds[0] = np.nextafter(float(s[-1]), np.inf)
+    tp[0] = fp[0] = 0.0
+    thresholds[1:] = u[::-1]
+    tp[1:] = tp_asc[::-1]
+    np.subtract(n - first[::-1], tp[1:], out=fp[1:])
+    return Sweep(thresholds=thresholds, tp=tp, fp=fp, n_pos=n_pos, n_neg=float(n) - n_pos)
+
+
+def _weighted_sweep(y_true, y_score, sample_weight) -> Sweep:
+    order = np.argsort(y_score)[::-1]
+    s = y_score[order]
+    change = np.empty(s.size, dtype=bool)
+    np.not_equal(s[1:], s[:-1], out=change[:-1])
+    change[-1] = True
+    last = np.flatnonzero(change)
+    yt = y_true[order]
+    w = np.asarray(sample_weight, dtype=np.float64)[order]
+    zero = np.zeros(1)
+    tp = np.concatenate([zero, np.cumsum(w * yt)[last]])
+    fp = np.concatenate([zero, np.cumsum(w * ~yt)[last]])
+    thresholds = np.concatenate([[np.nextafter(float(s[0]), np.inf)], s[last]]).astype(
+        np.float64)
+    return Sweep(thresholds=thresholds, tp=tp, fp=fp, n_pos=float(tp[-1]), n_neg=float(fp[-1]))
+
+
+def objective_curve(
+    sweep: Sweep,
+    *,
+    objective: str,
+    beta: float = 1.0,
+    cost_fn: float = 1.0,
+    cost_fp: float = 1.0,
+) -> np.ndarray:
+    """The objective at every candidate threshold (higher is better).
+
+    ``"min_cost"`` returns minus the mean cost per sample,
+    ``-(cost_fn * FN + cost_fp * FP) / n``; ``"max_specificity"`` and
+    ``"max_recall"`` return the specificity and the recall (their constraints are
+    applied by :func:`select_threshold`).
+
+    Examples
+    --------
+    >>> from skmedimg._sweep import sweep_scores, objective_curve
+    >>> s = sweep_scores(y_true=[0, 0, 1, 1], y_score=[0.1, 0.4, 0.35, 0.8])
+    >>> objective_curve(s, objective="youden").tolist()
+    [0.0, 0.5, 0.0, 0.5, 0.0]
+    """
+    if objective == "f_beta":
+        return sweep.f_beta(beta)
+    if objective == "balanced_accuracy":
+        return (sweep.recall + sweep.specificity) / 2
+    if objective == "youden":
+        return sweep.recall + sweep.specificity - 1
+    if objective == "g_mean":
+        return np.sqrt(sweep.recall * sweep.specificity)
+    if objective == "min_cost":
+        return -(cost_fn * sweep.fn + cost_fp * sweep.fp) / (sweep.n_pos + sweep.n_neg)
+    if objective == "max_specificity":
+        return sweep.specificity
+    if objective == "max_recall":
+        return sweep.recall
+    raise ValueError(f"Unknown objective {objective!r}; expected one of {OBJECTIVES}.")
+
+
+class Selection(NamedTuple):
+    """The chosen candidate: its index in the sweep, threshold, value, feasibility."""
+
+    index: int
+    threshold: float
+    score: float
+    feasible: bool
+
+
+def constraint_violation(
+    sweep: Sweep,
+    *,
+    min_recall: float | None = None,
+    min_precision: float | None = None,
+    min_specificity: float | None = None,
+) -> np.ndarray:
+    """Total shortfall below the minimum recall/precision/specificity (0 = feasible)."""
+    v = np.zeros(sweep.thresholds.shape)
+    for bound, values in (
+        (min_recall, sweep.recall),
+        (min_precision, sweep.precision),
+        (min_specificity, sweep.specificity),
+    ):
+        if bound is not None:
+            v += np.maximum(0.0, bound - values)
+    v[v <= _TOL] = 0.0
+    return v
+
+
+def _best_index(values: np.ndarray, prefer_high: bool) -> int:
+    """First (highest threshold) or last (lowest threshold) index of the maximum."""
+    if prefer_high:
+        return int(np.argmax(values))
+    return int(values.size - 1 - np.argmax(values[::-1]))
+
+
+def select_threshold(
+    sweep: Sweep,
+    *,
+    objective: str,
+    values: np.ndarray | None = None,
+    beta: float = 1.0,
+    cost_fn: float = 1.0,
+    cost_fp: float = 1.0,
+    min_recall: float | None = None,
+    min_precision: float | None = None,
+    min_specificity: float | None = None,
+) -> Selection:
+    """The best candidate threshold under the constraints.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        From :func:`sweep_scores`.
+    objective : str
+        One of :data:`OBJECTIVES`, or any other name when ``values`` is given.
+    values : ndarray, optional
+        Precomputed objective at every candidate (e.g. from a scorer).
+    beta, cost_fn, cost_fp : float
+        Objective parameters (see :func:`objective_curve`).
+    min_recall, min_precision, min_specificity : float, optional
+        Constraints. When no candidate meets them, the candidate with the smallest
+        total shortfall is returned with ``feasible=False`` (ties: best objective).
+
+    Returns
+    -------
+    selection : Selection
+
+    Examples
+    --------
+    >>> from skmedimg._sweep import sweep_scores, select_threshold
+    >>> s = sweep_scores(y_true=[0, 0, 1, 0, 1], y_score=[0.1, 0.2, 0.3, 0.6, 0.9])
+    >>> sel = select_threshold(s, objective="max_specificity", min_recall=1.0)
+    >>> float(sel.threshold), float(sel.score), sel.feasible
+    (0.3, 0.666..., True)
+    """
+    if values is None:
+        values = objective_curve(
+            sweep, objective=objective, beta=beta, cost_fn=cost_fn, cost_fp=cost_fp
+        )
+    values = np.asarray(values, dtype=np.float64)
+    prefer_high = objective in _PREFER_HIGH
+    violation = constraint_violation(
+        sweep,
+        min_recall=min_recall,
+        min_precision=min_precision,
+        min_specificity=min_specificity,
+    )
+    feasible = violation == 0.0
+    if feasible.any():
+        masked = np.where(feasible, values, -np.inf)
+        idx = _best_index(masked, prefer_high)
+        ok = True
+    else:
+        closest = violation <= violation.min() + _TOL
+        idx = _best_index(np.where(closest, values, -np.inf), prefer_high)
+        ok = False
+    return Selection(int(idx), float(sweep.thresholds[idx]), float(values[idx]), ok)
+
+
+def curve_table(sweep: Sweep, *, beta: float = 1.0, objective_values=None) -> dict:
+    """Threshold → metrics, as a dict of equally long arrays (thresholds descending)."""
+    table = {
+        "thresholds": sweep.thresholds,
+        "tp": sweep.tp,
+        "fp": sweep.fp,
+        "fn": sweep.fn,
+        "tn": sweep.tn,
+        "recall": sweep.recall,
+        "specificity": sweep.specificity,
+        "precision": sweep.precision,
+        "npv": sweep.npv,
+        "f_beta": sweep.f_beta(beta),
+        "balanced_accuracy": (sweep.recall + sweep.specificity) / 2,
+    }
+    if objective_values is not None:
+        table["objective"] = np.asarray(objective_values, dtype=np.float64)
+    return table

@@ -1,0 +1,1169 @@
+"""``ThresholdTuner``: learn the decision threshold(s) from out-of-fold scores.
+
+The estimator is cross-fitted once (one ``cross_val_predict`` worth of fits), then one
+sorted sweep over *every distinct* out-of-fold score gives the confusion matrix at every
+candidate threshold (:mod:`skmedimg._sweep`); no refit per threshold and no grid.
+
+Follows the template of scikit-learn's ``TunedThresholdClassifierCV`` (``__init__``
+stores parameters, validation in ``fit``, the same ``cv``/``refit``/``"prefit"`` rules
+and messages, ``available_if`` delegation, a ``classes_`` property, metadata routing)
+and goes beyond it: multilabel (one threshold per label, multilabel-stratified folds),
+multiclass (per-class weights on the probabilities), constrained clinical objectives,
+the threshold's spread across folds, a JSON decision rule, and an ensemble mode for
+non-deterministic estimators such as ``CNNClassifier``.
+
+Keep this module free of TensorFlow/Keras imports.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import numbers
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn import get_config
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import check_scoring, get_scorer_names
+from sklearn.model_selection import StratifiedShuffleSplit, check_cv
+from sklearn.utils import _safe_indexing, get_tags, indexable
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from ._sweep import OBJECTIVES, Sweep, curve_table, select_threshold, sweep_scores
+from ._threshold_compat import HasMethods, Interval, RealNotInt, StrOptions, _fit_context
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ConstraintNotMetWarning", "DecisionRule", "ThresholdTuner"]
+
+_RULE_FORMAT = "skmedimg.decision_rule"
+# Scorer objectives cost one scorer call per candidate: above this many candidates, a
+# quantile subset is scored first, then every candidate around the best one.
+_MAX_SCORER_CANDIDATES = 256
+_MULTICLASS_OBJECTIVES = ("f_beta", "balanced_accuracy", "youden", "g_mean")
+_CONSTRAINED = {"max_specificity": ("min_recall",),
+                "max_recall": ("min_precision", "min_specificity")}
+
+
+class ConstraintNotMetWarning(UserWarning):
+    """No threshold satisfies the requested minimum recall/precision/specificity."""
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _estimator_has(attr):
+    """``available_if`` check: the fitted ``estimator_`` or else ``estimator`` has it."""
+
+    def check(self):
+        if hasattr(self, "estimator_"):
+            getattr(self.estimator_, attr)
+        else:
+            getattr(self.estimator, attr)
+        return True
+
+    return check
+
+
+def _is_non_deterministic(estimator, _depth=0) -> bool:
+    """True when the estimator, or one it wraps (search, pipeline step), is tagged
+    ``non_deterministic`` (``GridSearchCV`` and ``Pipeline`` do not propagate the tag)."""
+    if estimator is None or isinstance(estimator, str) or _depth > 8:
+        return False
+    try:
+        if get_tags(estimator).non_deterministic:
+            return True
+    except Exception:  # noqa: BLE001 - objects without tags
+        pass
+    for attr in ("estimator", "base_estimator", "classifier"):
+        sub = getattr(estimator, attr, None)
+        if sub is not None and hasattr(sub, "fit") and _is_non_deterministic(sub, _depth + 1):
+            return True
+    for step in getattr(estimator, "steps", None) or []:
+        if isinstance(step, tuple) and _is_non_deterministic(step[-1], _depth + 1):
+            return True
+    return False
+
+
+def _index_params(params: dict, indices, n_samples: int) -> dict:
+    """Slice sample-aligned fit/score parameters (arrays of length ``n_samples``)."""
+    out = {}
+    for key, value in params.items():
+        if value is not None and hasattr(value, "__len__") and not isinstance(value, str) \
+                and len(value) == n_samples:
+            out[key] = _safe_indexing(value, indices)
+        else:
+            out[key] = value
+    return out
+
+
+def _positive_column(proba, classes, pos_label):
+    proba = np.asarray(proba)
+    proba = proba.reshape(proba.shape[0], -1)
+    if proba.shape[1] == 1:
+        return proba[:, 0]
+    idx = np.flatnonzero(np.asarray(classes) == pos_label)
+    return proba[:, idx[0] if idx.size else -1]
+
+
+def _get_scores(estimator, X, *, method: str, task: str, pos_label=None, n_outputs=None):
+    """Scores used for thresholding: (n,) binary, (n, n_labels), (n, n_classes)."""
+    try:
+        func = getattr(estimator, method)
+    except AttributeError as exc:
+        raise ValueError(
+            f"{type(estimator).__name__} does not implement {method!r}; ThresholdTuner "
+            "needs an estimator with predict_proba or decision_function."
+        ) from exc
+    out = func(X)
+    classes = getattr(estimator, "classes_", None)
+    if task == "binary":
+        if method == "predict_proba":
+            return _positive_column(out, classes, pos_label).astype(np.float64)
+        d = np.asarray(out, dtype=np.float64).reshape(len(out), -1)
+        if d.shape[1] == 2:  # some wrappers return one column per class
+            return _positive_column(d, classes, pos_label)
+        d = d[:, 0]
+        if classes is not None and len(classes) == 2 and pos_label == classes[0]:
+            d = -d
+        return d
+    if isinstance(out, list):  # multi-output estimators: one (n, 2) array per label
+        cols = []
+        for k, p in enumerate(out):
+            cl = classes[k] if isinstance(classes, list) else [0, 1]
+            cols.append(_positive_column(p, cl, 1))
+        out = np.column_stack(cols)
+    out = np.asarray(out, dtype=np.float64)
+    return out.reshape(out.shape[0], -1)
+
+
+class _FixedPredictions(ClassifierMixin, BaseEstimator):
+    """A stand-in classifier whose ``predict`` returns given labels (for scorers)."""
+
+    def __init__(self, labels=None, classes=None):
+        self.labels = labels
+        self.classes = classes
+
+    @property
+    def classes_(self):
+        return self.classes
+
+    def predict(self, X):
+        return self.labels
+
+
+def _scorer_values(scorer, y_true, predictions, classes, score_params):
+    """``scorer`` evaluated on each candidate prediction vector."""
+    X_dummy = np.zeros((len(y_true), 1))
+    values = []
+    for pred in predictions:
+        try:
+            values.append(scorer(_FixedPredictions(pred, classes), X_dummy, y_true,
+                                 **score_params))
+        except AttributeError as exc:
+            raise ValueError(
+                "A scorer objective must score predicted labels (response_method="
+                "'predict'); threshold-free scorers such as roc_auc cannot pick a "
+                f"threshold. Got {scorer!r}."
+            ) from exc
+    return np.asarray(values, dtype=np.float64)
+
+
+def _candidate_subset(n: int) -> np.ndarray:
+    if n <= _MAX_SCORER_CANDIDATES:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, _MAX_SCORER_CANDIDATES).round().astype(int))
+
+
+class _TuneSpec:
+    """Objective and constraints in one picklable object (for folds and labels)."""
+
+    def __init__(self, *, objective, scorer, beta, cost_fn, cost_fp, min_recall,
+                 min_precision, min_specificity, score_params):
+        self.objective = objective
+        self.scorer = scorer
+        self.beta = beta
+        self.cost_fn = cost_fn
+        self.cost_fp = cost_fp
+        self.constraints = {"min_recall": min_recall, "min_precision": min_precision,
+                            "min_specificity": min_specificity}
+        self.score_params = score_params
+
+    def tune_binary(self, y_true, y_pos, scores, *, neg_label, pos_label, score_params=None):
+        """(Selection, Sweep, objective values) for one binary problem."""
+        sweep = sweep_scores(y_true=y_pos, y_score=scores)
+        values = None
+        if self.scorer is not None:
+            classes = np.array([neg_label, pos_label])
+            values = np.full(sweep.thresholds.size, -np.inf)
+
+            def score_at(indices):
+                preds = (np.where(scores >= t, pos_label, neg_label)
+                         for t in sweep.thresholds[indices])
+                values[indices] = _scorer_values(self.scorer, y_true, preds, classes,
+                                                 score_params or {})
+
+            subset = _candidate_subset(sweep.thresholds.size)
+            score_at(subset)
+            if subset.size < sweep.thresholds.size:  # refine around the coarse optimum
+                j = int(np.argmax(values[subset]))
+                lo, hi = subset[max(j - 1, 0)], subset[min(j + 1, subset.size - 1)]
+                between = np.arange(lo, hi + 1)
+                score_at(between[np.isneginf(values[between])])
+        sel = select_threshold(
+            sweep, objective=self.objective if self.scorer is None else "scorer",
+            values=values, beta=self.beta, cost_fn=self.cost_fn, cost_fp=self.cost_fp,
+            **self.constraints,
+        )
+        return sel, sweep, values
+
+
+def _describe_constraints(constraints: dict) -> str:
+    return " and ".join(f"{k.removeprefix('min_')} >= {v:g}" for k, v in constraints.items()
+                        if v is not None)
+
+
+# -------------------------------------------------------------- multiclass class weights
+
+
+def _macro_from_counts(tp, pc, true, n, objective, beta):
+    """Macro objective for rows of per-class (tp, predicted count, true count)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        recall = np.where(true > 0, tp / true, 0.0)
+        if objective == "balanced_accuracy":
+            return recall.mean(axis=-1)
+        if objective == "g_mean":
+            return np.exp(np.log(np.maximum(recall, 1e-300)).mean(axis=-1)) * (
+                recall > 0).all(axis=-1)
+        if objective == "youden":
+            neg = n - true
+            spec = np.where(neg > 0, (neg - (pc - tp)) / neg, 0.0)
+            return (recall + spec - 1).mean(axis=-1)
+        b2 = beta * beta
+        den = (1 + b2) * tp + b2 * (true - tp) + (pc - tp)
+        return np.where(den > 0, (1 + b2) * tp / den, 0.0).mean(axis=-1)
+
+
+def _tune_class_weights(codes, proba, *, spec: _TuneSpec, classes, y_true, n_rounds=4):
+    """Coordinate ascent on per-class weights ``w``; predictions ``argmax(w * p)``.
+
+    For one class ``k`` with the others fixed, sample ``i`` switches to ``k`` when
+    ``w_k > max_{j != k} w_j p_ij / p_ik``: sorting those breakpoints gives the
+    confusion counts for every value of ``w_k`` in one cumulative sum (the same sorted
+    sweep as the binary case).
+    """
+    n, K = proba.shape
+    true = np.bincount(codes, minlength=K).astype(np.float64)
+    w = np.ones(K)
+    eye = np.eye(K)
+
+    def evaluate(pred_codes):
+        if spec.scorer is not None:
+            return float(_scorer_values(spec.scorer, y_true, [classes[pred_codes]], classes,
+                                        spec.score_params)[0])
+        tp = np.bincount(pred_codes[pred_codes == codes], minlength=K).astype(float)
+        pc = np.bincount(pred_codes, minlength=K).astype(float)
+        return float(_macro_from_counts(tp, pc, true, n, spec.objective, spec.beta))
+
+    best = evaluate(np.argmax(proba * w, axis=1))
+    for _ in range(n_rounds):
+        improved = False
+        for k in range(K):
+            wp = proba * w
+            wp[:, k] = -np.inf
+            other = np.argmax(wp, axis=1)
+            m = wp[np.arange(n), other]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = np.where(proba[:, k] > 0, m / proba[:, k], np.inf)
+            finite = np.isfinite(r)
+            order = np.argsort(r[finite], kind="stable")
+            r_sorted = r[finite][order]
+            if r_sorted.size == 0:
+                continue
+            idx = np.flatnonzero(finite)[order]
+            # candidate w_k: below all breakpoints, between distinct ones, above all
+            last = np.append(np.flatnonzero(r_sorted[1:] != r_sorted[:-1]), r_sorted.size - 1)
+            ends = r_sorted[last]
+            lo = np.r_[ends[0] / 2 if ends[0] > 0 else 0.0, ends]
+            hi = np.r_[ends, ends[-1] * 2 + 1e-12]
+            cand_w = np.where(lo > 0, np.sqrt(np.maximum(lo, 0) * hi), hi / 2)
+            if spec.scorer is None:
+                c = other
+                base_tp = np.bincount(c[c == codes], minlength=K).astype(float)
+                base_pc = np.bincount(c, minlength=K).astype(float)
+                ci, yi = c[idx], codes[idx]
+                d_pc = eye[np.full(idx.size, k)] - eye[ci]
+                d_tp = eye[np.full(idx.size, k)] * (yi == k)[:, None] - eye[ci] * (
+                    yi == ci)[:, None]
+                tp_states = base_tp + np.vstack([np.zeros(K), np.cumsum(d_tp, 0)[last]])
+                pc_states = base_pc + np.vstack([np.zeros(K), np.cumsum(d_pc, 0)[last]])
+                vals = _macro_from_counts(tp_states, pc_states, true, n, spec.objective,
+                                          spec.beta)
+            else:
+                subset = _candidate_subset(cand_w.size)
+                vals = np.full(cand_w.size, -np.inf)
+                for j in subset:
+                    w_try = w.copy()
+                    w_try[k] = cand_w[j]
+                    vals[j] = evaluate(np.argmax(proba * w_try, axis=1))
+            j = int(np.argmax(vals))
+            if vals[j] > best + 1e-12:
+                w[k] = cand_w[j]
+                best = float(vals[j])
+                improved = True
+        if not improved:
+            break
+    w = w / w.max()
+    return w, best
+
+
+# ------------------------------------------------------------------------ fold ensemble
+
+
+class _FoldEnsemble(ClassifierMixin, BaseEstimator):
+    """The fold models of a ``ThresholdTuner(ensemble=True)``; averages their outputs."""
+
+    def __init__(self, estimators=None):
+        self.estimators = estimators
+
+    @property
+    def classes_(self):
+        return self.estimators[0].classes_
+
+    @property
+    def n_features_in_(self):
+        return self.estimators[0].n_features_in_
+
+    def _mean(self, method, X):
+        outs = [getattr(est, method)(X) for est in self.estimators]
+        if isinstance(outs[0], list):
+            return [np.mean([o[k] for o in outs], axis=0) for k in range(len(outs[0]))]
+        return np.mean([np.asarray(o, dtype=np.float64) for o in outs], axis=0)
+
+    @available_if(lambda self: hasattr(self.estimators[0], "predict_proba"))
+    def predict_proba(self, X):
+        return self._mean("predict_proba", X)
+
+    @available_if(lambda self: hasattr(self.estimators[0], "decision_function"))
+    def decision_function(self, X):
+        return self._mean("decision_function", X)
+
+    def predict(self, X):
+        proba = np.asarray(self.predict_proba(X))
+        if proba.ndim == 2 and proba.shape[1] == len(self.classes_):
+            return np.asarray(self.classes_)[np.argmax(proba, axis=1)]
+        return (proba >= 0.5).astype(int)
+
+
+# ---------------------------------------------------------------------- decision rule
+
+
+class DecisionRule:
+    """A learned decision rule as plain data: thresholds applied to model scores.
+
+    Created by :meth:`ThresholdTuner.to_json` / :meth:`DecisionRule.from_json`; needs
+    no pickle and no estimator, only the scores of the deployed model
+    (``score_type``: ``predict_proba`` or ``decision_function``).
+
+    Examples
+    --------
+    >>> from skmedimg._threshold import DecisionRule
+    >>> rule = DecisionRule({"task": "binary", "classes": [0, 1], "pos_label": 1,
+    ...                      "threshold": 0.3, "score_type": "predict_proba"})
+    >>> rule.predict([0.1, 0.3, 0.9]).tolist()
+    [0, 1, 1]
+    """
+
+    def __init__(self, rule: dict):
+        self.rule = dict(rule)
+
+    @classmethod
+    def from_json(cls, source) -> DecisionRule:
+        """From a JSON string, or a path to a JSON file."""
+        text = str(source)
+        if not text.lstrip().startswith("{"):
+            with open(text, encoding="utf-8") as fh:
+                text = fh.read()
+        return cls(json.loads(text))
+
+    def to_json(self, path=None, *, indent: int = 2) -> str:
+        text = json.dumps(self.rule, indent=indent)
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        return text
+
+    def predict(self, scores) -> np.ndarray:
+        """Labels from scores of shape (n,) binary, (n, n_labels), (n, n_classes)."""
+        r = self.rule
+        s = np.asarray(scores, dtype=np.float64)
+        if r["task"] == "binary":
+            s = s[:, -1] if s.ndim == 2 and s.shape[1] == 2 else s.reshape(len(s))
+            classes = r["classes"]
+            neg = classes[0] if classes[1] == r["pos_label"] else classes[1]
+            return np.where(s >= r["threshold"], r["pos_label"], neg)
+        if r["task"] == "multilabel":
+            return (s >= np.asarray(r["thresholds"])[None, :]).astype(int)
+        return np.asarray(r["classes"])[np.argmax(s * np.asarray(r["class_weights"]), axis=1)]
+
+    def __repr__(self) -> str:
+        return f"DecisionRule({self.rule!r})"
+
+
+def _plain(value):
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+# --------------------------------------------------------------------------- estimator
+
+
+def _fit_and_score(estimator, X, y, train, test, *, fit_params, method, task, pos_label):
+    n = len(y) if not hasattr(y, "shape") else y.shape[0]
+    X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+    estimator.fit(X_train, y_train, **_index_params(fit_params, train, n))
+    scores = _get_scores(estimator, _safe_indexing(X, test), method=method, task=task,
+                         pos_label=pos_label)
+    return estimator, scores
+
+
+class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """Learn decision threshold(s) from out-of-fold scores for a clinical objective.
+
+    The estimator is cross-fitted once; one sorted sweep over every distinct
+    out-of-fold score then finds the threshold that optimises the objective (no refit
+    per threshold, no fixed grid). Binary targets get one threshold, multilabel targets
+    one per label, multiclass targets per-class weights on the probabilities
+    (``predict = argmax(w_k * p_k)``) tuned for a macro objective.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Classifier with ``predict_proba`` or ``decision_function`` (a ``CNNClassifier``,
+        a ``Pipeline``, a ``GridSearchCV``...). ``X`` is passed through untouched, so
+        image arrays of shape (n, H, W[, C]) work.
+    objective : str or callable, default="f_beta"
+        ``"f_beta"``, ``"balanced_accuracy"``, ``"youden"`` (TPR + TNR - 1),
+        ``"g_mean"``, ``"min_cost"`` (minimise ``cost_fn * FN + cost_fp * FP``),
+        ``"max_specificity"`` (subject to ``min_recall``), ``"max_recall"`` (subject to
+        ``min_precision`` and/or ``min_specificity``), the name of a scikit-learn scorer
+        that scores labels (e.g. ``"matthews_corrcoef"``), or a scorer callable
+        ``scorer(estimator, X, y)``. Multiclass: the first four (macro) or a scorer.
+    beta : float, default=1.0
+        Beta of the F-beta objective (2 weighs recall 4 times precision).
+    min_recall, min_precision, min_specificity : float in (0, 1], default=None
+        Constraints on the out-of-fold operating point; they may be combined with any
+        binary/multilabel objective. When none of the thresholds meets them, a
+        :class:`ConstraintNotMetWarning` is issued and the closest achievable point
+        (smallest total shortfall) is used; ``constraint_met_`` records it.
+    cost_fn, cost_fp : float, default=1.0
+        Costs of a false negative and a false positive for ``"min_cost"``.
+    pos_label : int, float, bool or str, default=None
+        Positive class of a binary target; by default the greater label
+        (``classes_[1]``), as in scikit-learn.
+    response_method : {"auto", "predict_proba", "decision_function"}, default="auto"
+        Scores to threshold; ``"auto"`` prefers ``predict_proba``.
+    cv : int, float, cross-validation generator, iterable or "prefit", default=None
+        ``None``/int: (multilabel-)stratified K-fold (5 folds by default); multilabel
+        targets use ``iterstrat``'s ``MultilabelStratifiedKFold`` because
+        ``check_cv`` falls back to plain ``KFold`` for them. A float in (0, 1): one
+        stratified validation split of that size. A splitter or iterable of
+        (train, test). ``"prefit"``: ``estimator`` is already fitted and ``fit(X, y)``
+        receives a held-out validation set.
+    refit : bool or "auto", default="auto"
+        ``True``: refit ``estimator`` on all data and deploy it with the out-of-fold
+        threshold (scikit-learn's pattern). ``False``: deploy the model whose scores
+        were tuned (a single split, ``cv="prefit"``, or ``ensemble=True``).
+        ``"auto"``: ``True`` for deterministic estimators; for non-deterministic ones
+        (``__sklearn_tags__().non_deterministic``, e.g. ``CNNClassifier``) ``False``
+        (with the fold ensemble, or the model of a single split).
+    ensemble : bool or "auto", default="auto"
+        Keep the fold models and average their scores at predict time (as
+        ``CalibratedClassifierCV(ensemble=True)``); the threshold was tuned on exactly
+        those models' out-of-fold scores. ``"auto"`` enables it for non-deterministic
+        estimators with several folds. **Why:** a network's score scale moves from one
+        training run to the next (measured on PneumoniaMNIST: a threshold tuned for
+        recall >= 0.97 on out-of-fold scores gave test sensitivity 0.997 or 0.426 on the
+        refit network depending on augmentation; averaging the fold models kept it at
+        0.992). Refitting and reusing the threshold is safe only for deterministic
+        models.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the float-``cv`` split and the multilabel splitter.
+    n_jobs : int, default=None
+        Folds fitted in parallel (joblib).
+    store_cv_results : bool, default=False
+        Keep the out-of-fold scores in ``cv_results_``.
+
+    Attributes
+    ----------
+    estimator_ : estimator instance
+        The deployed model (refit estimator, fold ensemble, single-split model or the
+        prefit estimator).
+    estimators_ : list of estimator instances
+        The fold models (``ensemble_`` only, else empty).
+    threshold_ : float or ndarray of shape (n_labels,) or (n_classes,)
+        The threshold (binary), one per label (multilabel) or the class weights
+        (multiclass). ``best_threshold_`` is an alias.
+    best_score_ : float or ndarray of shape (n_labels,)
+        Objective at ``threshold_`` on the pooled out-of-fold scores (for
+        ``"min_cost"``: minus the mean cost per sample).
+    constraint_met_ : bool or ndarray of bool
+        Whether the recall/precision/specificity constraints were met out of fold.
+    curve_ : dict or list of dict
+        Threshold -> metrics on the out-of-fold scores: ``thresholds`` (descending),
+        ``tp``, ``fp``, ``fn``, ``tn``, ``recall``, ``specificity``, ``precision``,
+        ``npv``, ``f_beta``, ``balanced_accuracy``, ``objective``; a list per label for
+        multilabel; ``None`` for multiclass.
+    fold_thresholds_ : ndarray of shape (n_splits,) or (n_splits, n_outputs)
+        The optimum of each validation fold on its own (NaN when a fold lacks a class).
+    threshold_spread_ : dict
+        ``mean``, ``std``, ``min``, ``max`` of ``fold_thresholds_``: how stable the
+        operating point is.
+    cv_results_ : dict
+        ``scores``, ``y`` and ``fold`` of the pooled out-of-fold predictions (only with
+        ``store_cv_results=True``).
+    task_ : {"binary", "multilabel", "multiclass"}
+    response_method_ : str
+        The method whose scores are thresholded.
+    pos_label_ : object
+        Positive class (binary).
+    refit_, ensemble_ : bool
+        The resolved modes.
+    n_splits_ : int
+        Number of splits used for tuning.
+    classes_ : ndarray
+        Class labels (a property of ``estimator_``).
+    n_features_in_ : int
+        Only when ``estimator_`` defines it.
+
+    See Also
+    --------
+    sklearn.model_selection.TunedThresholdClassifierCV : binary-only, 100-point grid.
+    skmedimg.metrics.specificity_at_recall : the threshold-free metric.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skmedimg import ThresholdTuner
+    >>> X, y = make_classification(600, weights=[0.9], random_state=0)
+    >>> tuner = ThresholdTuner(LogisticRegression(), objective="max_specificity",
+    ...                        min_recall=0.9, cv=3).fit(X, y)
+    >>> bool(tuner.curve_["recall"][tuner.threshold_index_] >= 0.9)
+    True
+    >>> tuner.predict(X[:5]).shape
+    (5,)
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [
+            HasMethods(["fit", "predict_proba"]),
+            HasMethods(["fit", "decision_function"]),
+        ],
+        "objective": [str, callable],
+        "beta": [Interval(Real, 0, None, closed="neither")],
+        "min_recall": [Interval(Real, 0, 1, closed="right"), None],
+        "min_precision": [Interval(Real, 0, 1, closed="right"), None],
+        "min_specificity": [Interval(Real, 0, 1, closed="right"), None],
+        "cost_fn": [Interval(Real, 0, None, closed="left")],
+        "cost_fp": [Interval(Real, 0, None, closed="left")],
+        "pos_label": [Real, str, "boolean", None],
+        "response_method": [StrOptions({"auto", "predict_proba", "decision_function"})],
+        "cv": ["cv_object", StrOptions({"prefit"}),
+               Interval(RealNotInt, 0.0, 1.0, closed="neither")],
+        "refit": ["boolean", StrOptions({"auto"})],
+        "ensemble": ["boolean", StrOptions({"auto"})],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+        "store_cv_results": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        objective="f_beta",
+        beta=1.0,
+        min_recall=None,
+        min_precision=None,
+        min_specificity=None,
+        cost_fn=1.0,
+        cost_fp=1.0,
+        pos_label=None,
+        response_method="auto",
+        cv=None,
+        refit="auto",
+        ensemble="auto",
+        random_state=None,
+        n_jobs=None,
+        store_cv_results=False,
+    ):
+        self.estimator = estimator
+        self.objective = objective
+        self.beta = beta
+        self.min_recall = min_recall
+        self.min_precision = min_precision
+        self.min_specificity = min_specificity
+        self.cost_fn = cost_fn
+        self.cost_fp = cost_fp
+        self.pos_label = pos_label
+        self.response_method = response_method
+        self.cv = cv
+        self.refit = refit
+        self.ensemble = ensemble
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.store_cv_results = store_cv_results
+
+    # ------------------------------------------------------------------ validation
+    def _get_scorer(self):
+        """The scorer object for scorer objectives, else None."""
+        if callable(self.objective):
+            return self.objective
+        if self.objective in OBJECTIVES:
+            return None
+        if self.objective in get_scorer_names():
+            return check_scoring(self.estimator, scoring=self.objective)
+        raise ValueError(
+            f"Unknown objective {self.objective!r}; expected one of {list(OBJECTIVES)}, "
+            "the name of a scikit-learn scorer or a scorer callable."
+        )
+
+    def _check_objective(self, task):
+        scorer = self._get_scorer()
+        name = "scorer" if scorer is not None else self.objective
+        constraints = {k: getattr(self, k) for k in
+                       ("min_recall", "min_precision", "min_specificity")}
+        if name in _CONSTRAINED and all(constraints[k] is None for k in _CONSTRAINED[name]):
+            needed = " or ".join(_CONSTRAINED[name])
+            raise ValueError(
+                f"objective={name!r} needs a constraint: set {needed}."
+            )
+        if task == "multiclass":
+            if scorer is None and name not in _MULTICLASS_OBJECTIVES:
+                raise ValueError(
+                    f"objective={name!r} is not supported for multiclass targets; use one of "
+                    f"{list(_MULTICLASS_OBJECTIVES)} (macro) or a scorer."
+                )
+            if any(v is not None for v in constraints.values()):
+                raise ValueError(
+                    "min_recall/min_precision/min_specificity apply to binary and "
+                    "multilabel targets, not to multiclass ones."
+                )
+        return scorer
+
+    def _response_method(self, estimator, task):
+        if self.response_method != "auto":
+            return self.response_method
+        if hasattr(estimator, "predict_proba"):
+            return "predict_proba"
+        if task == "multiclass":
+            raise ValueError("Multiclass threshold tuning needs an estimator with predict_proba.")
+        return "decision_function"
+
+    def _check_target(self, y):
+        y_arr = np.asarray(y)
+        if y_arr.shape[0] == 0:
+            raise ValueError("Found array with 0 sample(s) (shape=(0,)) while a minimum "
+                             "of 1 is required.")
+        y_type = type_of_target(y, input_name="y")
+        if y_type == "multilabel-indicator":
+            counts = y_arr.sum(axis=0)
+            bad = np.flatnonzero((counts == 0) | (counts == y_arr.shape[0]))
+            if bad.size:
+                raise ValueError(
+                    f"Labels {bad.tolist()} of the multilabel y have a single value; every "
+                    "label needs positive and negative samples to tune a threshold."
+                )
+            return "multilabel", np.arange(y_arr.shape[1])
+        if y_type not in ("binary", "multiclass"):
+            raise ValueError(
+                f"Only binary, multiclass and multilabel-indicator targets are supported. "
+                f"Unknown label type: {y_type}"
+            )
+        classes = np.unique(y_arr)
+        if classes.size < 2:
+            raise ValueError(
+                f"y contains 1 class ({classes[0]!r}); ThresholdTuner needs at least two "
+                "classes."
+            )
+        return ("binary" if classes.size == 2 else "multiclass"), classes
+
+    def _make_cv(self, y, task):
+        if isinstance(self.cv, str):  # "prefit"
+            return self.cv
+        if isinstance(self.cv, Real) and 0 < self.cv < 1:
+            if task == "multilabel":
+                from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
+
+                return MultilabelStratifiedShuffleSplit(
+                    n_splits=1, test_size=self.cv, random_state=self.random_state)
+            return StratifiedShuffleSplit(n_splits=1, test_size=self.cv,
+                                          random_state=self.random_state)
+        if task == "multilabel" and (self.cv is None or isinstance(self.cv, numbers.Integral)):
+            from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
+
+            return MultilabelStratifiedKFold(n_splits=5 if self.cv is None else self.cv,
+                                             shuffle=self.random_state is not None,
+                                             random_state=self.random_state)
+        return check_cv(self.cv, y=y, classifier=True)
+
+    # ------------------------------------------------------------------------ fit
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, **params):
+        """Cross-fit the estimator, tune the threshold(s), build the deployed model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training data in whatever form ``estimator`` accepts (feature matrix,
+            image array...). With ``cv="prefit"``: the validation set.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Binary, multiclass or multilabel-indicator target.
+        **params : dict
+            With metadata routing enabled, routed to the estimator's ``fit``, the
+            splitter's ``split`` and a scorer objective. Otherwise passed to the
+            estimator's ``fit`` (``groups`` goes to the splitter).
+
+        Returns
+        -------
+        self : ThresholdTuner
+        """
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        X, y = indexable(X, y)
+        if np.ndim(y) == 2 and np.shape(y)[1] == 1:
+            y = column_or_1d(y, warn=True)
+        task, classes = self._check_target(y)
+        scorer = self._check_objective(task)
+        y_arr = np.asarray(y)
+        n = y_arr.shape[0]
+
+        if get_config().get("enable_metadata_routing", False):
+            routed = process_routing(self, "fit", **params)
+            fit_params = dict(routed.estimator.fit)
+            split_params = dict(routed.splitter.split)
+            score_params = dict(routed.scorer.score) if scorer is not None else {}
+        else:
+            params = dict(params)
+            groups = params.pop("groups", None)
+            fit_params, score_params = params, {}
+            split_params = {} if groups is None else {"groups": groups}
+
+        if task == "binary":
+            pos = classes[1] if self.pos_label is None else self.pos_label
+            if pos not in classes:
+                raise ValueError(f"pos_label={pos!r} is not a valid label: {classes.tolist()}.")
+            self.pos_label_ = pos
+            neg = classes[0] if classes[1] == pos else classes[1]
+        else:
+            pos = neg = None
+            self.pos_label_ = None
+        self.task_ = task
+
+        # ----- splits and modes (same rules and messages as TunedThresholdClassifierCV)
+        cv = self._make_cv(y_arr, task)
+        non_det = _is_non_deterministic(self.estimator)
+        if cv == "prefit":
+            if self.refit is True:
+                raise ValueError("When cv='prefit', refit cannot be True.")
+            if self.ensemble is True:
+                raise ValueError("When cv='prefit', ensemble cannot be True.")
+            try:
+                check_is_fitted(self.estimator, "classes_")
+                if getattr(self.estimator, "classes_", None) is None:
+                    raise NotFittedError("classes_ is None")
+            except NotFittedError as exc:
+                raise NotFittedError("When cv='prefit', `estimator` must be fitted.") from exc
+            refit, ensemble, n_splits = False, False, 1
+            splits = [(None, np.arange(n))]
+        else:
+            splits = list(cv.split(X, y_arr, **split_params))
+            n_splits = len(splits)
+            ensemble = self.ensemble
+            if ensemble == "auto":
+                ensemble = non_det and self.refit is not True and n_splits > 1
+            if ensemble and self.refit is True:
+                raise ValueError(
+                    "ensemble=True and refit=True are exclusive: the ensemble deploys the "
+                    "fold models whose scores were tuned, refit deploys a new model."
+                )
+            refit = self.refit
+            if refit == "auto":
+                refit = not ensemble and not (non_det and n_splits == 1)
+            if not refit and not ensemble and n_splits > 1:
+                raise ValueError(
+                    "When cv has several folds, refit cannot be False (unless ensemble=True)."
+                )
+            if refit and non_det:
+                warnings.warn(
+                    f"refit=True with a non-deterministic estimator "
+                    f"({type(self.estimator).__name__}): the refit model's score scale can "
+                    "differ from the fold models', so the out-of-fold threshold may not "
+                    "transfer. Prefer ensemble=True or refit=False (the default 'auto').",
+                    UserWarning, stacklevel=2,
+                )
+            self._check_fold_classes(splits, y_arr, task, classes)
+        self.refit_, self.ensemble_, self.n_splits_ = bool(refit), bool(ensemble), n_splits
+
+        method = self._response_method(self.estimator, task)
+        self.response_method_ = method
+
+        # ----- out-of-fold scores: one cross-fit
+        if cv == "prefit":
+            fold_models = [self.estimator]
+            fold_scores = [_get_scores(self.estimator, X, method=method, task=task,
+                                       pos_label=pos)]
+        else:
+            results = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_and_score)(clone(self.estimator), X, y, train, test,
+                                        fit_params=fit_params, method=method, task=task,
+                                        pos_label=pos)
+                for train, test in splits
+            )
+            fold_models = [r[0] for r in results]
+            fold_scores = [r[1] for r in results]
+        test_idx = [np.asarray(test) for _, test in splits]
+        oof_idx = np.concatenate(test_idx)
+        oof_scores = np.concatenate(fold_scores, axis=0)
+        oof_y = y_arr[oof_idx]
+        oof_score_params = _index_params(score_params, oof_idx, n)
+        spread = np.ptp(oof_scores, axis=0)
+        if (spread == 0).all() if task == "multiclass" else (spread == 0).any():
+            raise ValueError(
+                "The provided estimator makes constant predictions. Therefore, it is "
+                "impossible to optimize the decision threshold."
+            )
+
+        spec = _TuneSpec(objective=self.objective if scorer is None else "scorer",
+                         scorer=scorer, beta=self.beta, cost_fn=self.cost_fn,
+                         cost_fp=self.cost_fp, min_recall=self.min_recall,
+                         min_precision=self.min_precision,
+                         min_specificity=self.min_specificity, score_params=score_params)
+        self._tune(spec, oof_y, oof_scores, oof_score_params, classes, pos, neg)
+        self._tune_folds(spec, y_arr, test_idx, fold_scores, classes, pos, neg)
+
+        if self.store_cv_results:
+            fold_of = np.concatenate([np.full(t.size, f) for f, t in enumerate(test_idx)])
+            self.cv_results_ = {"scores": oof_scores, "y": oof_y, "indices": oof_idx,
+                                "fold": fold_of}
+
+        # ----- the deployed model
+        if cv == "prefit":
+            self.estimator_ = self.estimator
+            self.estimators_ = []
+        elif ensemble:
+            self.estimators_ = fold_models
+            self.estimator_ = _FoldEnsemble(fold_models)
+        elif refit:
+            self.estimators_ = []
+            self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
+        else:  # single split, refit=False: the model whose scores were tuned
+            self.estimators_ = []
+            self.estimator_ = fold_models[0]
+        if hasattr(self.estimator_, "n_features_in_"):
+            self.n_features_in_ = self.estimator_.n_features_in_
+        if hasattr(self.estimator_, "feature_names_in_"):
+            self.feature_names_in_ = self.estimator_.feature_names_in_
+        logger.info("ThresholdTuner: %s threshold(s) %s (objective %s = %s)", task,
+                    self.threshold_, self.objective, self.best_score_)
+        return self
+
+    def _check_fold_classes(self, splits, y, task, classes):
+        for i, (train, _) in enumerate(splits):
+            y_train = y[np.asarray(train)]
+            if task == "multilabel":
+                counts = y_train.sum(axis=0)
+                if np.any((counts == 0) | (counts == y_train.shape[0])):
+                    warnings.warn(
+                        f"Training fold {i} has labels with a single value; their fold "
+                        "model cannot learn them. Use fewer folds.", UserWarning,
+                        stacklevel=3)
+                continue
+            present = np.unique(y_train)
+            if present.size < classes.size:
+                missing = sorted(set(classes.tolist()) - set(present.tolist()))
+                raise ValueError(
+                    f"Training fold {i} contains a single class or misses classes "
+                    f"{missing}; every training fold needs all {classes.size} classes. Use "
+                    "fewer folds or a stratified splitter."
+                )
+
+    def _tune(self, spec, y, scores, score_params, classes, pos, neg):
+        task = self.task_
+        if task == "binary":
+            sel, sweep, values = spec.tune_binary(y, y == pos, scores, neg_label=neg,
+                                                  pos_label=pos, score_params=score_params)
+            self._warn_constraint(spec, sel, sweep, "")
+            self.threshold_ = sel.threshold
+            self.threshold_index_ = sel.index
+            self.best_score_ = sel.score
+            self.constraint_met_ = sel.feasible
+            self.curve_ = self._curve(spec, sweep, values)
+        elif task == "multilabel":
+            thr, best, met, curves, index = [], [], [], [], []
+            for k in range(y.shape[1]):
+                yk = y[:, k].astype(int)
+                sel, sweep, values = spec.tune_binary(yk, yk == 1, scores[:, k], neg_label=0,
+                                                      pos_label=1, score_params=score_params)
+                self._warn_constraint(spec, sel, sweep, f" for label {k}")
+                thr.append(sel.threshold)
+                best.append(sel.score)
+                met.append(sel.feasible)
+                index.append(sel.index)
+                curves.append(self._curve(spec, sweep, values))
+            self.threshold_ = np.array(thr)
+            self.threshold_index_ = np.array(index)
+            self.best_score_ = np.array(best)
+            self.constraint_met_ = np.array(met)
+            self.curve_ = curves
+        else:
+            codes = np.searchsorted(classes, y)
+            w, best = _tune_class_weights(codes, scores, spec=spec, classes=classes,
+                                          y_true=y)
+            self.threshold_ = w
+            self.threshold_index_ = None
+            self.best_score_ = best
+            self.constraint_met_ = True
+            self.curve_ = None
+
+    def _tune_folds(self, spec, y, test_idx, fold_scores, classes, pos, neg):
+        rows = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConstraintNotMetWarning)
+            for test, s in zip(test_idx, fold_scores):
+                yt = y[test]
+                if self.task_ == "binary":
+                    ok = np.unique(yt).size == 2
+                    rows.append(spec.tune_binary(yt, yt == pos, s, neg_label=neg, pos_label=pos)[
+                        0].threshold if ok else np.nan)
+                elif self.task_ == "multilabel":
+                    row = []
+                    for k in range(yt.shape[1]):
+                        yk = yt[:, k].astype(int)
+                        if 0 < yk.sum() < yk.size:
+                            row.append(spec.tune_binary(yk, yk == 1, s[:, k], neg_label=0,
+                                                        pos_label=1)[0].threshold)
+                        else:
+                            row.append(np.nan)
+                    rows.append(row)
+                else:
+                    codes = np.searchsorted(classes, yt)
+                    rows.append(_tune_class_weights(codes, s, spec=spec, classes=classes,
+                                                    y_true=yt)[0])
+        ft = np.asarray(rows, dtype=np.float64)
+        self.fold_thresholds_ = ft
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            self.threshold_spread_ = {
+                "mean": np.nanmean(ft, axis=0), "std": np.nanstd(ft, axis=0),
+                "min": np.nanmin(ft, axis=0), "max": np.nanmax(ft, axis=0),
+            }
+
+    def _curve(self, spec, sweep: Sweep, values):
+        if values is None:
+            from ._sweep import objective_curve
+
+            values = objective_curve(sweep, objective=spec.objective, beta=spec.beta,
+                                     cost_fn=spec.cost_fn, cost_fp=spec.cost_fp)
+        return curve_table(sweep, beta=spec.beta, objective_values=values)
+
+    def _warn_constraint(self, spec, sel, sweep, where):
+        if sel.feasible:
+            return
+        i = sel.index
+        warnings.warn(
+            f"No threshold reaches {_describe_constraints(spec.constraints)} on the "
+            f"out-of-fold scores{where}; using the closest achievable point: threshold "
+            f"{sel.threshold:.6g} with recall {sweep.recall[i]:.3f}, precision "
+            f"{sweep.precision[i]:.3f}, specificity {sweep.specificity[i]:.3f}.",
+            ConstraintNotMetWarning, stacklevel=4,
+        )
+
+    # -------------------------------------------------------------- predictions
+    @property
+    def classes_(self):
+        """Class labels (of the deployed estimator)."""
+        return self.estimator_.classes_
+
+    @property
+    def best_threshold_(self):
+        """Alias of ``threshold_`` (the name used by ``TunedThresholdClassifierCV``)."""
+        return self.threshold_
+
+    def _scores(self, X):
+        check_is_fitted(self, "threshold_")
+        return _get_scores(self.estimator_, X, method=self.response_method_, task=self.task_,
+                           pos_label=self.pos_label_)
+
+    def predict(self, X):
+        """Labels at the tuned threshold(s).
+
+        Parameters
+        ----------
+        X : array-like
+            Samples in the form the estimator accepts.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        """
+        s = self._scores(X)
+        if self.task_ == "binary":
+            classes = np.asarray(self.classes_)
+            neg = classes[0] if classes[1] == self.pos_label_ else classes[1]
+            return np.where(s >= self.threshold_, self.pos_label_, neg)
+        if self.task_ == "multilabel":
+            return (s >= self.threshold_[None, :]).astype(int)
+        return np.asarray(self.classes_)[np.argmax(s * self.threshold_[None, :], axis=1)]
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Probabilities of the deployed estimator (averaged over fold models in
+        ensemble mode); thresholds do not change them."""
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log-probabilities of the deployed estimator."""
+        check_is_fitted(self, "estimator_")
+        if isinstance(self.estimator_, _FoldEnsemble):
+            with np.errstate(divide="ignore"):
+                return np.log(self.estimator_.predict_proba(X))
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of the deployed estimator."""
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.decision_function(X)
+
+    # ------------------------------------------------------------- rule, plot
+    def decision_rule(self) -> DecisionRule:
+        """The fitted rule as a :class:`DecisionRule` (plain data)."""
+        check_is_fitted(self, "threshold_")
+        from . import __version__
+
+        rule = {
+            "format": _RULE_FORMAT,
+            "format_version": 1,
+            "skmedimg_version": __version__,
+            "task": self.task_,
+            "score_type": self.response_method_,
+            "comparison": "score >= threshold" if self.task_ != "multiclass"
+            else "argmax(class_weights * proba)",
+            "classes": _plain(np.asarray(self.classes_)),
+            "objective": self.objective if isinstance(self.objective, str)
+            else repr(self.objective),
+            "objective_params": {"beta": self.beta, "min_recall": self.min_recall,
+                                 "min_precision": self.min_precision,
+                                 "min_specificity": self.min_specificity,
+                                 "cost_fn": self.cost_fn, "cost_fp": self.cost_fp},
+            "best_score": _plain(self.best_score_),
+            "constraint_met": _plain(self.constraint_met_),
+            "deployment": "fold_ensemble" if self.ensemble_ else (
+                "refit" if self.refit_ else "tuned_model"),
+            "n_splits": self.n_splits_,
+            "threshold_spread": _plain(self.threshold_spread_),
+            "estimator": type(self.estimator).__name__,
+        }
+        if self.task_ == "binary":
+            rule["pos_label"] = _plain(self.pos_label_)
+            rule["threshold"] = float(self.threshold_)
+        elif self.task_ == "multilabel":
+            rule["thresholds"] = _plain(self.threshold_)
+        else:
+            rule["class_weights"] = _plain(self.threshold_)
+        return DecisionRule(_plain(rule))
+
+    def to_json(self, path=None, *, indent: int = 2) -> str:
+        """The decision rule as JSON (written to ``path`` when given).
+
+        Deployment needs no pickle: ``DecisionRule.from_json(text).predict(scores)``
+        applied to the deployed model's ``score_type`` output reproduces
+        :meth:`predict`.
+        """
+        return self.decision_rule().to_json(path, indent=indent)
+
+    @staticmethod
+    def from_json(source) -> DecisionRule:
+        """Load a rule written by :meth:`to_json` (a JSON string or a file path)."""
+        rule = DecisionRule.from_json(source)
+        if rule.rule.get("format") != _RULE_FORMAT:
+            raise ValueError("Not a skmedimg decision rule (missing 'format').")
+        return rule
+
+    def plot(self, label: int | None = None, *, ax=None,
+             metrics=("recall", "specificity", "precision", "f_beta", "objective")):
+        """Metrics against the threshold (out-of-fold), with the operating point.
+
+        Parameters
+        ----------
+        label : int, optional
+            Multilabel: which label to plot (default 0).
+        ax : matplotlib Axes, optional
+        metrics : sequence of str
+            Keys of ``curve_``.
+
+        Returns
+        -------
+        display : skmedimg.metrics.ThresholdCurveDisplay
+        """
+        from .metrics import ThresholdCurveDisplay
+
+        check_is_fitted(self, "threshold_")
+        if self.task_ == "multiclass":
+            raise ValueError("plot() draws threshold curves of binary and multilabel tuners.")
+        if self.task_ == "multilabel":
+            k = 0 if label is None else int(label)
+            curve, thr, title = self.curve_[k], float(self.threshold_[k]), f"label {k}"
+        else:
+            curve, thr, title = self.curve_, float(self.threshold_), None
+        name = self.objective if isinstance(self.objective, str) else "scorer"
+        return ThresholdCurveDisplay(curve, threshold=thr, metrics=metrics).plot(
+            ax=ax, title=title or f"objective: {name}")
+
+    # ----------------------------------------------------------------- routing
+    def get_metadata_routing(self):
+        """Metadata routing: estimator ``fit``, splitter ``split``, scorer ``score``."""
+        router = (
+            MetadataRouter(owner=self)
+            .add(estimator=self.estimator,
+                 method_mapping=MethodMapping().add(callee="fit", caller="fit"))
+            .add(splitter=self.cv,
+                 method_mapping=MethodMapping().add(callee="split", caller="fit"))
+        )
+        if callable(self.objective):
+            router.add(scorer=self.objective,
+                       method_mapping=MethodMapping().add(callee="score", caller="fit"))
+        elif isinstance(self.objective, str) and self.objective not in OBJECTIVES \
+                and self.objective in get_scorer_names():
+            router.add(scorer=check_scoring(self.estimator, scoring=self.objective),
+                       method_mapping=MethodMapping().add(callee="score", caller="fit"))
+        return router
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        sub = get_tags(self.estimator)
+        if sub.classifier_tags is not None:
+            tags.classifier_tags.multi_label = sub.classifier_tags.multi_label
+        tags.input_tags = sub.input_tags
+        tags.non_deterministic = _is_non_deterministic(self.estimator)
+        return tags

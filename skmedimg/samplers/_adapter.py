@@ -1,0 +1,131 @@
+"""ImageSamplerAdapter: run any imbalanced-learn sampler on image arrays."""
+
+from __future__ import annotations
+
+import numbers
+from collections import Counter
+
+import numpy as np
+from imblearn.base import BaseSampler
+from imblearn.utils import check_sampling_strategy
+from sklearn.base import clone
+from sklearn.utils._param_validation import HasMethods
+
+from ._base import ImageSamplerMixin
+
+
+class ImageSamplerAdapter(ImageSamplerMixin, BaseSampler):
+    """Run an imbalanced-learn sampler on images, flattened or through a transformer.
+
+    - Generating samplers (``SMOTE``, ``ADASYN``, ``BorderlineSMOTE``...) run in pixel
+      space on ``X.reshape(n, -1)``; their output is reshaped back to images (their
+      dtype, e.g. uint8 interpolations truncated as imbalanced-learn does).
+    - Selecting samplers (``RandomUnderSampler``, ``TomekLinks``, ``NearMiss``,
+      ``EditedNearestNeighbours``...) decide on the pixels or, with ``transformer``, on
+      features such as PCA components; the selected *original* images are returned,
+      bit-exact, using the sampler's ``sample_indices_``.
+
+    Parameters
+    ----------
+    sampler : imbalanced-learn sampler
+        Cloned at each fit; its own ``sampling_strategy`` and ``random_state`` apply.
+    transformer : scikit-learn transformer, default=None
+        Fitted on the flattened images; the sampler runs on its output. Only selecting
+        samplers can be used with it (new points in feature space are not images).
+
+    Attributes
+    ----------
+    sampler_ : sampler
+        The fitted clone of ``sampler``.
+    transformer_ : transformer or None
+        The fitted clone of ``transformer``.
+    sample_indices_ : ndarray of shape (n_samples_resampled,)
+        Indices of the selected original images; only for samplers that expose them
+        (not for SMOTE-like generators).
+    n_features_in_ : int
+        ``X.shape[1]`` (the image height).
+
+    See Also
+    --------
+    AugmentingOverSampler : Over-sample with augmented images instead of interpolations.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imblearn.over_sampling import SMOTE
+    >>> from skmedimg.datasets import make_lesion_images
+    >>> from skmedimg.samplers import ImageSamplerAdapter
+    >>> X, y = make_lesion_images(60, weights=(0.8, 0.2), image_size=16, random_state=0)
+    >>> X_res, y_res = ImageSamplerAdapter(SMOTE(random_state=0)).fit_resample(X, y)
+    >>> X_res.shape, X_res.dtype, np.bincount(y_res).tolist()
+    ((96, 16, 16), dtype('uint8'), [48, 48])
+    """
+
+    _sampling_type = "bypass"
+    _parameter_constraints: dict = {
+        "sampler": [HasMethods(["fit_resample"])],
+        "transformer": [HasMethods(["fit_transform"]), None],
+    }
+
+    def __init__(self, sampler, *, transformer=None):
+        super().__init__()
+        self.sampler = sampler
+        self.transformer = transformer
+
+    def _check_neighbours(self, sampler, y) -> None:
+        """A clear error where a SMOTE-like sampler would fail deep in NearestNeighbors."""
+        if getattr(sampler, "_sampling_type", None) != "over-sampling":
+            return
+        k = getattr(sampler, "k_neighbors", getattr(sampler, "n_neighbors", None))
+        if not isinstance(k, numbers.Integral):
+            return
+        name = "k_neighbors" if hasattr(sampler, "k_neighbors") else "n_neighbors"
+        targets = check_sampling_strategy(sampler.sampling_strategy, y, "over-sampling")
+        counts = Counter(y.tolist())
+        targets = {getattr(c, "item", lambda c=c: c)(): n for c, n in targets.items()}
+        small = {c: counts[c] for c, n_new in targets.items() if n_new and counts[c] <= k}
+        if small:
+            raise ValueError(
+                f"{type(sampler).__name__}({name}={k}) needs at least {k + 1} images in "
+                f"each class it over-samples; class(es) {small} have fewer. Lower {name}, "
+                "or use AugmentingOverSampler, which works from a single image."
+            )
+
+    def _fit_resample(self, X, y):
+        n = X.shape[0]
+        flat = X.reshape(n, -1)  # a view for C-contiguous images
+        sampler = clone(self.sampler)
+        self.transformer_ = None if self.transformer is None else clone(self.transformer)
+        if self.transformer_ is None:
+            self._check_neighbours(sampler, y)
+            X_flat, y_res = sampler.fit_resample(flat, y)
+        else:
+            X_flat, y_res = sampler.fit_resample(self.transformer_.fit_transform(flat, y), y)
+        self.sampler_ = sampler
+        self.__dict__.pop("sample_indices_", None)  # none from an earlier fit may linger
+        indices = getattr(sampler, "sample_indices_", None)
+        if indices is not None:
+            self.sample_indices_ = np.asarray(indices)
+            return X[self.sample_indices_], y_res
+        if self.transformer_ is not None:
+            raise ValueError(
+                f"{type(sampler).__name__} creates new samples in the transformer's feature "
+                "space, which are not images; use it without a transformer (pixel space) or "
+                "use a selecting sampler (one with sample_indices_)."
+            )
+        X_flat = np.asarray(X_flat)
+        if X_flat.dtype != X.dtype:
+            X_flat = X_flat.astype(X.dtype)
+        return X_flat.reshape((-1,) + X.shape[1:]), y_res
+
+    def _resample_indices(self, y):
+        raise ValueError(
+            "ImageSamplerAdapter decides on the images, so it cannot resample labels alone "
+            "(e.g. per epoch in BalancedBatchDataset); resample once with fit_resample, or "
+            "pass a label-only sampler such as RandomUnderSampler directly."
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.sampler_tags.sample_indices = False  # generating samplers have none
+        return tags

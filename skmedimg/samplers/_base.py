@@ -1,0 +1,81 @@
+"""What every image sampler shares: N-D input validation, tags and index-only resampling.
+
+imbalanced-learn validates ``X`` as a 2-D feature matrix in ``_check_X_y``, which both
+``fit`` and ``fit_resample`` call. Overriding that one hook (anchors P1) is all it takes
+for image arrays; the rest of imbalanced-learn's machinery (``sampling_strategy``,
+parameter validation, one-hot round trip) stays in charge.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from imblearn.utils import check_sampling_strategy, check_target_type
+from sklearn.utils.multiclass import type_of_target
+from sklearn_compat.utils.validation import validate_data
+
+from .._validation import check_images
+
+MULTILABEL_HINT = (
+    "y is a multilabel indicator matrix (some rows have several or no labels); "
+    "imbalanced-learn's sampling_strategy is defined for one label per image. Use "
+    "skmedimg.samplers.MultilabelRandomOverSampler (ML-ROS) for multilabel targets."
+)
+
+
+def check_single_label(y):
+    """Reject real multilabel targets with a clear message; one-hot passes (imblearn P2)."""
+    y_arr = np.asarray(y)
+    if y_arr.ndim == 2 and type_of_target(y_arr) == "multilabel-indicator":
+        if np.any(y_arr.sum(axis=1) != 1):
+            raise ValueError(MULTILABEL_HINT)
+    return y
+
+
+class ImageSamplerMixin:
+    """Mixin placed *before* an imbalanced-learn sampler base to accept image arrays.
+
+    ``X`` must be ``(n, H, W)`` or ``(n, H, W, C)``, of any real dtype; it is neither
+    copied nor cast. ``n_features_in_`` is set to ``X.shape[1]`` as imbalanced-learn
+    does for N-D input.
+    """
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        X = check_images(X, name="X")
+        y, binarize_y = check_target_type(check_single_label(y), indicate_one_vs_all=True)
+        # check_images already rejected NaN/inf; dtype=None keeps uint8/uint16 as they are.
+        X, y = validate_data(
+            self, X=X, y=y, reset=True, allow_nd=True, dtype=None, ensure_all_finite=False
+        )
+        return X, y, binarize_y
+
+    def _check_y_indices(self, y):
+        """Validate ``y`` for index-only resampling (no images at hand)."""
+        return check_target_type(check_single_label(y))
+
+    def _fit_resample_indices(self, y) -> np.ndarray:
+        """Resample ``y`` only and return ``sample_indices_`` (used by balanced batches).
+
+        Same parameter checks and ``sampling_strategy_`` as ``fit_resample``; the rows at
+        positions ``len(y):`` of the result are new (synthetic) rows for over-samplers.
+        """
+        self._validate_params()
+        y = self._check_y_indices(y)
+        self.sampling_strategy_ = check_sampling_strategy(
+            self.sampling_strategy, y, self._sampling_type
+        )
+        return self._resample_indices(y)
+
+    def _resample_indices(self, y) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # scikit-learn has no 4-D tag; three_d_array is the closest (anchors P4).
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        tags.input_tags.sparse = False
+        tags.input_tags.dataframe = False
+        tags.input_tags.string = False
+        tags.input_tags.allow_nan = False
+        tags.sampler_tags.sample_indices = True
+        return tags

@@ -1,0 +1,211 @@
+"""AugmentingOverSampler: new minority images are random augmentations of real ones."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import Substitution
+from imblearn.utils._docstring import _random_state_docstring
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._augment import AugmentationSpec, augment_images, make_spec, value_range
+from ._base import ImageSamplerMixin
+
+_AUGMENTATION_PARAMS = (
+    "rotation", "flip", "shift", "zoom", "blur", "blur_sigma", "brightness", "contrast",
+    "gamma", "n_operations",
+)
+
+AUGMENTATION_CONSTRAINTS: dict = {
+    "rotation": [Interval(numbers.Real, 0, 180, closed="both")],
+    "flip": ["boolean", StrOptions({"horizontal", "vertical", "both"})],
+    "shift": [Interval(numbers.Real, 0, 1, closed="both")],
+    "zoom": [Interval(numbers.Real, 0, 1, closed="left")],
+    "blur": ["boolean", Interval(numbers.Real, 0, 1, closed="both")],
+    "blur_sigma": [tuple, list],
+    "brightness": [Interval(numbers.Real, 0, 1, closed="both")],
+    "contrast": [Interval(numbers.Real, 0, 1, closed="both")],
+    "gamma": [Interval(numbers.Real, 0, None, closed="left")],
+    "n_operations": [Interval(numbers.Integral, 1, None, closed="left"), None],
+}
+
+
+def _seed(random_state) -> int:
+    """An int seed drawn from a RandomState, to start a ``numpy.random.Generator``."""
+    return int(random_state.randint(np.iinfo(np.int32).max))
+
+
+def resample_images(X, y, new_indices, spec, random_state):
+    """Originals first (bit-exact, in order), then augmented copies of ``X[new_indices]``.
+
+    Allocates the output once and writes the augmentations into it: no stacked copies
+    (anchors P3). Returns ``(X_resampled, y_resampled, sample_indices, intensity_range)``.
+    """
+    n = X.shape[0]
+    X_res = np.empty((n + len(new_indices),) + X.shape[1:], dtype=X.dtype)
+    X_res[:n] = X
+    intensity_range = value_range(X) if spec is not None and spec.uses_intensity else None
+    if spec is None:
+        X_res[n:] = X[new_indices]
+    else:
+        augment_images(
+            X, new_indices, spec, rng=np.random.default_rng(_seed(random_state)),
+            out=X_res[n:], intensity_range=intensity_range,
+        )
+    y_res = np.concatenate([y, y[new_indices]])
+    return X_res, y_res, np.concatenate([np.arange(n), new_indices]), intensity_range
+
+
+@Substitution(
+    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
+    random_state=_random_state_docstring,
+)
+class AugmentingOverSampler(ImageSamplerMixin, BaseOverSampler):
+    """Over-sample image classes with random augmentations of their own images.
+
+    Works as imbalanced-learn's ``RandomOverSampler`` -- same ``sampling_strategy``,
+    same draw of source images for a given ``random_state`` -- but every new image is a
+    random augmentation of its source: rotation, flips, shift and zoom fused into one
+    OpenCV warp, then Gaussian blur, then gamma, contrast and brightness. Images keep
+    their dtype (uint8, uint16, float...) and intensity range; the original images come
+    back first, bit-exact and in order.
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    {random_state}
+
+    rotation : float, default=0.0
+        Largest rotation in degrees; angles are uniform in ``[-rotation, rotation]``.
+    flip : bool or {{"horizontal", "vertical", "both"}}, default=False
+        Allowed mirror axes; each flips with probability 1/2. ``True`` is
+        ``"horizontal"`` (left-right).
+    shift : float, default=0.0
+        Largest translation as a fraction of the image width/height (whole pixels).
+    zoom : float, default=0.0
+        Scale factors are uniform in ``[1 - zoom, 1 + zoom]``.
+    blur : bool or float, default=False
+        Probability of a Gaussian blur (``True`` is 0.5).
+    blur_sigma : (float, float), default=(0.5, 1.5)
+        Range of the blur's standard deviation in pixels.
+    brightness : float, default=0.0
+        Largest additive intensity shift, as a fraction of the data's intensity range.
+    contrast : float, default=0.0
+        Contrast factors around each image's mean are uniform in
+        ``[1 - contrast, 1 + contrast]``.
+    gamma : float, default=0.0
+        Gamma exponents are log-uniform in ``[1 / (1 + gamma), 1 + gamma]``, applied on
+        the data's intensity range.
+    n_operations : int, default=None
+        ``None`` applies every enabled step to every new image (a flip or blur still by
+        its own probability). An int applies that many enabled steps, chosen at random
+        per image (as RandAugment), and a chosen flip or blur always happens.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of *new* images per class, as in imbalanced-learn's over-samplers.
+    sample_indices_ : ndarray of shape (n_samples_resampled,)
+        Index of the original image each output row is (or is augmented from).
+    intensity_range_ : tuple of float or None
+        ``(min, max)`` of the data, within which intensity steps work and clip; ``None``
+        when no intensity step is enabled.
+    n_features_in_ : int
+        ``X.shape[1]`` (the image height), as imbalanced-learn sets it for N-D input.
+
+    See Also
+    --------
+    imblearn.over_sampling.RandomOverSampler : The same without augmentation, 2-D only.
+    RandomImageUnderSampler : Under-sample image classes.
+    MultilabelRandomOverSampler : Over-sampling for multilabel targets (ML-ROS).
+    BalancedBatchDataset : The same balancing drawn afresh every epoch, without copies.
+
+    Notes
+    -----
+    Geometric steps use bilinear interpolation with reflected borders, so warped pixels
+    stay within the source image's range. To share OpenCV calls between images, angles
+    and zoom factors are drawn on a grid finer than a quarter pixel at the image corner,
+    shifts in whole pixels and blur sigmas in steps of 0.05 pixel. Intensity steps clip
+    to ``intensity_range_``. Multilabel targets are refused with a pointer to
+    :class:`MultilabelRandomOverSampler`; one-hot targets come back one-hot as in
+    imbalanced-learn (two classes as one column).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmedimg.datasets import make_lesion_images
+    >>> from skmedimg.samplers import AugmentingOverSampler
+    >>> X, y = make_lesion_images(60, weights=(0.8, 0.2), image_size=16, random_state=0)
+    >>> sampler = AugmentingOverSampler(rotation=20, flip=True, random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> X_res.shape, X_res.dtype, np.bincount(y_res).tolist()
+    ((96, 16, 16), dtype('uint8'), [48, 48])
+    >>> bool((X_res[:60] == X).all())
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        **AUGMENTATION_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        rotation=0.0,
+        flip=False,
+        shift=0.0,
+        zoom=0.0,
+        blur=False,
+        blur_sigma=(0.5, 1.5),
+        brightness=0.0,
+        contrast=0.0,
+        gamma=0.0,
+        n_operations=None,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+        self.rotation = rotation
+        self.flip = flip
+        self.shift = shift
+        self.zoom = zoom
+        self.blur = blur
+        self.blur_sigma = blur_sigma
+        self.brightness = brightness
+        self.contrast = contrast
+        self.gamma = gamma
+        self.n_operations = n_operations
+
+    def _augmentation_spec(self) -> AugmentationSpec:
+        """The validated augmentation parameters (also used by BalancedBatchDataset)."""
+        return make_spec(**{name: getattr(self, name) for name in _AUGMENTATION_PARAMS})
+
+    def _draw_new(self, y, random_state) -> np.ndarray:
+        # Same draws as RandomOverSampler (one ``choice`` per class, in sorted class
+        # order), so a seed picks the same source images in both.
+        parts = [
+            random_state.choice(np.flatnonzero(y == klass), size=n_new, replace=True)
+            for klass, n_new in self.sampling_strategy_.items()
+        ]
+        return np.concatenate(parts).astype(np.intp) if parts else np.empty(0, np.intp)
+
+    def _resample_indices(self, y):
+        self._augmentation_spec()  # validate before a long training run starts
+        new = self._draw_new(y, check_random_state(self.random_state))
+        self.sample_indices_ = np.concatenate([np.arange(len(y)), new])
+        return self.sample_indices_
+
+    def _fit_resample(self, X, y):
+        spec = self._augmentation_spec()
+        random_state = check_random_state(self.random_state)
+        new = self._draw_new(y, random_state)
+        X_res, y_res, self.sample_indices_, self.intensity_range_ = resample_images(
+            X, y, new, spec, random_state
+        )
+        return X_res, y_res
