@@ -25,7 +25,7 @@ from skmedimg.datasets import make_lesion_images
 from skmedimg.metrics import specificity_scorer
 from skmedimg.samplers import AugmentingOverSampler
 
-n_samples, epochs, n_splits = 450, 8, 3
+n_samples, epochs, n_splits = 400, 12, 3
 # sphinx_gallery_start_ignore
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 if os.environ.get("SKMEDIMG_EXAMPLES_QUICK") == "1":  # smoke test: tiny run
@@ -69,7 +69,7 @@ fig.tight_layout()
 # 8% prevalence. (Augmenting *before* splitting would leak: rotated copies of a
 # validation image would sit in the training folds and inflate every score.)
 def make_cnn(**params):
-    return CNNClassifier(epochs=epochs, batch_size=32, validation_fraction=0,
+    return CNNClassifier(epochs=epochs, batch_size=16, validation_fraction=0,
                          random_state=0, **params)
 
 

@@ -25,7 +25,7 @@ from skmedimg import CNNClassifier
 from skmedimg.datasets import make_lesion_images
 from skmedimg.metrics import clinical_report, specificity_at_recall_scorer
 
-n_samples, epochs, n_splits = 500, 10, 3
+n_samples, epochs, n_splits = 400, 15, 3
 # sphinx_gallery_start_ignore
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 if os.environ.get("SKMEDIMG_EXAMPLES_QUICK") == "1":  # smoke test: tiny run
@@ -60,7 +60,7 @@ print(f"always 'normal': accuracy {always_normal.score(X_test, y_test):.2f}, "
 # (here about 0.56 for normal and 5 for lesion images). We record several scores and
 # refit the model with the best *specificity at 90% recall*: among thresholds that
 # find at least 90% of the lesions, how many normal images are correctly cleared.
-cnn = CNNClassifier(epochs=epochs, batch_size=32, validation_fraction=0, random_state=0)
+cnn = CNNClassifier(epochs=epochs, batch_size=16, validation_fraction=0, random_state=0)
 scoring = {
     "accuracy": "accuracy",
     "recall": "recall",

@@ -25,7 +25,7 @@ from skmedimg import CNNClassifier, ThresholdTuner
 from skmedimg.datasets import LESION_NAMES, make_lesion_images
 from skmedimg.metrics import plot_threshold_curve
 
-n_samples, epochs, n_splits = 700, 10, 3
+n_samples, epochs, n_splits = 600, 15, 3
 # sphinx_gallery_start_ignore
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 if os.environ.get("SKMEDIMG_EXAMPLES_QUICK") == "1":  # smoke test: tiny run
@@ -33,7 +33,7 @@ if os.environ.get("SKMEDIMG_EXAMPLES_QUICK") == "1":  # smoke test: tiny run
 # sphinx_gallery_end_ignore
 
 X, Y = make_lesion_images(
-    n_samples, multilabel=True, weights=(0.2, 0.1, 0.05), image_size=24, random_state=3
+    n_samples, multilabel=True, weights=(0.2, 0.1, 0.05), image_size=20, random_state=3
 )
 X_train, X_test, Y_train, Y_test = train_test_split(X, Y, test_size=0.3, random_state=0)
 print("positives per label (train):", dict(zip(LESION_NAMES, Y_train.sum(axis=0))))
@@ -51,7 +51,7 @@ for name, cw in zip(LESION_NAMES, class_weight):
     print(f"{name:>17}: positive weight {cw[1]:.1f}")
 
 cnn = CNNClassifier(
-    class_weight=class_weight, epochs=epochs, batch_size=32, validation_fraction=0,
+    class_weight=class_weight, epochs=epochs, batch_size=16, validation_fraction=0,
     random_state=0,
 )
 

@@ -368,7 +368,8 @@ def clinical_report(
             pred_pos = np.asarray(y_pred) == pos
             thr = threshold if threshold is not None else "given labels"
             note = "labels given" if threshold is None else f"score >= {float(threshold):.6g}"
-        name = str(target_names[0]) if target_names else f"positive class {pos!r}"
+        pos_shown = pos.item() if isinstance(pos, np.generic) else pos
+        name = str(target_names[0]) if target_names else f"positive class {pos_shown!r}"
         sections = [_binary_section(name, y_true_arr == pos, pred_pos, score,
                                     threshold=thr, **kw)]
     elif task == "multilabel-indicator":
