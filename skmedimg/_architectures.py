@@ -72,7 +72,7 @@ def _small_cnn(inputs, *, filters=(16, 32, 64), dropout=0.2):
     x = inputs
     for i, f in enumerate(filters):
         x = layers.Conv2D(f, 3, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization()(x)
+        x = layers.BatchNormalization(momentum=0.9)(x)
         x = layers.Activation("relu")(x)
         if i < len(filters) - 1:
             x = layers.MaxPooling2D(2)(x)

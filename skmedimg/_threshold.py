@@ -786,7 +786,10 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             if self.ensemble is True:
                 raise ValueError("When cv='prefit', ensemble cannot be True.")
             try:
-                check_is_fitted(self.estimator, "classes_")
+                # No attribute list: estimators such as CNNClassifier answer through
+                # __sklearn_is_fitted__, so a network that was only initialize()d (its
+                # classes_ already set) is not mistaken for a trained one.
+                check_is_fitted(self.estimator)
                 if getattr(self.estimator, "classes_", None) is None:
                     raise NotFittedError("classes_ is None")
             except NotFittedError as exc:

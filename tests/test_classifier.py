@@ -134,8 +134,9 @@ def test_multilabel_with_per_label_class_weight():
 
 
 def test_class_weight_balanced_raises_minority_recall():
-    X, y = make_lesion_images(600, weights=(0.9, 0.1), image_size=16, random_state=1)
-    Xt, yt = make_lesion_images(600, weights=(0.9, 0.1), image_size=16, random_state=2)
+    data = dict(weights=(0.9, 0.1), image_size=16, lesion_contrast=0.6)
+    X, y = make_lesion_images(600, **data, random_state=1)
+    Xt, yt = make_lesion_images(600, **data, random_state=2)
     params = dict(epochs=6, validation_fraction=0.0, random_state=0, learning_rate=3e-3)
     plain = CNNClassifier(**params).fit(X, y)
     balanced = CNNClassifier(**params, class_weight="balanced").fit(X, y)

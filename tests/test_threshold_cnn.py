@@ -31,3 +31,15 @@ def test_recall_constraint_holds_on_unseen_images_with_a_cnn():
     assert recall_score(y_te, tuner.predict(X_te)) >= 0.85
     rule = ThresholdTuner.from_json(tuner.to_json())
     np.testing.assert_array_equal(rule.predict(tuner.predict_proba(X_te)), tuner.predict(X_te))
+
+
+def test_prefit_rejects_an_initialized_but_untrained_cnn():
+    pytest.importorskip("tensorflow")
+    from sklearn.exceptions import NotFittedError
+
+    from skmedimg import CNNClassifier
+
+    X, y = make_lesion_images(40, weights=(0.5, 0.5), image_size=16, random_state=0)
+    cnn = CNNClassifier(epochs=1, validation_fraction=0.0).initialize(X, y)
+    with pytest.raises(NotFittedError, match="must be fitted"):
+        ThresholdTuner(cnn, cv="prefit").fit(X, y)
