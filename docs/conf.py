@@ -45,7 +45,7 @@ nitpicky = False  # references to scikit-learn/Keras objects are not resolved (n
 
 # autodoc / autosummary / numpydoc
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_default_options = {"members": True}
 autodoc_typehints = "none"  # numpydoc already documents the types
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
@@ -122,9 +122,14 @@ def _check_api_complete(app):
 
 
 def _skip_member(app, what, name, obj, skip, options):
-    # scikit-learn generates set_{fit,predict,...}_request on every estimator; their
-    # docstrings point into scikit-learn's glossary, which is not part of this build.
+    # Methods inherited from scikit-learn's base classes (get_params, set_params,
+    # get_metadata_routing, set_*_request, ClassifierMixin.score...) are scikit-learn's
+    # generic estimator API, documented there; their docstrings point into
+    # scikit-learn's own user guide, which is not part of this build.
     if re.fullmatch(r"set_\w+_request", name):
+        return True
+    module = getattr(obj, "__module__", None) or ""
+    if what == "class" and module.split(".")[0] == "sklearn":
         return True
     return None
 

@@ -25,7 +25,7 @@ from skmedimg import CNNClassifier
 from skmedimg.datasets import make_lesion_images
 from skmedimg.metrics import clinical_report, specificity_at_recall_scorer
 
-n_samples, epochs, n_splits = 400, 15, 3
+n_samples, epochs, n_splits = 360, 12, 3
 # sphinx_gallery_start_ignore
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 if os.environ.get("SKMEDIMG_EXAMPLES_QUICK") == "1":  # smoke test: tiny run

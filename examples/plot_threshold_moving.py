@@ -23,7 +23,7 @@ from skmedimg import CNNClassifier, ThresholdTuner
 from skmedimg.datasets import make_lesion_images
 from skmedimg.metrics import clinical_report, plot_threshold_curve
 
-n_samples, epochs, n_splits = 600, 15, 3
+n_samples, epochs, n_splits = 500, 15, 3
 # sphinx_gallery_start_ignore
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 if os.environ.get("SKMEDIMG_EXAMPLES_QUICK") == "1":  # smoke test: tiny run
@@ -31,7 +31,7 @@ if os.environ.get("SKMEDIMG_EXAMPLES_QUICK") == "1":  # smoke test: tiny run
 # sphinx_gallery_end_ignore
 
 X, y = make_lesion_images(
-    n_samples, weights=(0.9, 0.1), image_size=20, lesion_contrast=0.6, random_state=2
+    n_samples, weights=(0.9, 0.1), image_size=20, random_state=2
 )
 X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size=0.4, stratify=y, random_state=0

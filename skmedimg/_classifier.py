@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import numbers
+import os
 import random
 import warnings
 
@@ -29,6 +30,29 @@ from ._targets import TargetEncoder, per_label_weights
 from ._validation import check_images, check_random_seed, image_shape
 
 logger = logging.getLogger(__name__)
+
+
+def _respect_thread_limits() -> None:
+    """Size TensorFlow's thread pools from ``OMP_NUM_THREADS`` when it is set.
+
+    joblib's process backend (``GridSearchCV(n_jobs=k)``) sets ``OMP_NUM_THREADS`` to
+    ``cpu_count // k`` in its workers, but TensorFlow sizes its pools from the core
+    count, so k workers would each start one thread per core and oversubscribe the
+    machine. This must run before TensorFlow executes its first op in the process.
+    """
+    n = os.environ.get("OMP_NUM_THREADS", "")
+    if not n.isdigit() or int(n) < 1:
+        return
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(int(n))
+        tf.config.threading.set_inter_op_parallelism_threads(min(int(n), 2))
+    except RuntimeError:  # TensorFlow already initialised in this process: keep its pools
+        logger.debug("TensorFlow thread pools already initialised; OMP_NUM_THREADS ignored")
+
+
+_respect_thread_limits()
 
 
 @contextlib.contextmanager

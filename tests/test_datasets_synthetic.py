@@ -68,3 +68,11 @@ def test_bad_parameters(kwargs, match):
     kwargs = {"n_samples": 10, **kwargs}
     with pytest.raises(ValueError, match=match):
         make_lesion_images(**kwargs)
+
+
+def test_labels_do_not_follow_train_test_split_with_the_same_seed():
+    from sklearn.model_selection import train_test_split
+
+    X, y = make_lesion_images(200, weights=(0.8, 0.2), image_size=16, random_state=0)
+    _, _, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0)
+    assert 0 < y_test.sum() < 40 and y_train.sum() > 0

@@ -254,3 +254,13 @@ def test_plots_return_displays(tmp_path, binary_fit):
 
 def test_scorer_names_are_usable_strings():
     assert get_scorer("roc_auc") is not None  # the scoring dict mixes names and objects
+
+
+def test_clinical_report_binary_target_names_follow_class_order():
+    from skmedimg.metrics import clinical_report
+
+    y = np.array([0, 0, 1, 1, 1])
+    report = clinical_report(y, y_pred=y, target_names=["normal", "pneumonia"])
+    assert report.to_dict()["sections"][0]["label"] == "pneumonia"
+    report = clinical_report(y, y_pred=y, target_names=["pneumonia"])
+    assert report.to_dict()["sections"][0]["label"] == "pneumonia"

@@ -112,6 +112,10 @@ def make_lesion_images(
         raise ValueError(f"lesion_contrast must be positive; got {lesion_contrast!r}.")
     h, w = _check_size(image_size)
     rng = check_random_state(random_state)
+    # Labels come from a child generator: drawing them with the caller's seed directly
+    # would repeat the permutation of train_test_split(random_state=<same seed>) and put
+    # every positive on the same side of the split.
+    label_rng = np.random.RandomState(rng.randint(np.iinfo(np.int32).max))
 
     if multilabel:
         prevalence = np.asarray((0.2, 0.1, 0.05) if weights is None else weights, dtype=float)
@@ -123,7 +127,7 @@ def make_lesion_images(
         counts = np.round(prevalence * n_samples).astype(int)
         has_lesion = np.zeros((n_samples, prevalence.size), dtype=int)
         for k, count in enumerate(counts):
-            has_lesion[rng.permutation(n_samples)[:count], k] = 1
+            has_lesion[label_rng.permutation(n_samples)[:count], k] = 1
     else:
         if weights is None:
             weights = (0.9, 0.1)
@@ -139,7 +143,7 @@ def make_lesion_images(
             raise ValueError(f"weights must lie in [0, 1]; got {weights.tolist()}.")
         n_pos = int(round(n_samples * weights[1] / weights.sum()))
         y_bin = np.zeros(n_samples, dtype=int)
-        y_bin[rng.permutation(n_samples)[:n_pos]] = 1
+        y_bin[label_rng.permutation(n_samples)[:n_pos]] = 1
         has_lesion = y_bin[:, None]
     if np.any(has_lesion.mean(axis=0) > 1):  # pragma: no cover - guarded by rounding
         raise ValueError("prevalence above 1")

@@ -315,7 +315,8 @@ def clinical_report(
     pos_label : optional
         Positive class of a binary target (default 1 for {0, 1}, {-1, 1} labels).
     target_names : list of str, optional
-        Names of the labels/classes in the report.
+        Names of the labels/classes in the report, in sorted class order as in
+        scikit-learn (binary: both names, or only the positive class's).
     confidence : float, default=0.95
         Level of the intervals.
     n_bootstraps : int, default=1000
@@ -369,7 +370,17 @@ def clinical_report(
             thr = threshold if threshold is not None else "given labels"
             note = "labels given" if threshold is None else f"score >= {float(threshold):.6g}"
         pos_shown = pos.item() if isinstance(pos, np.generic) else pos
-        name = str(target_names[0]) if target_names else f"positive class {pos_shown!r}"
+        name = f"positive class {pos_shown!r}"
+        if target_names is not None and len(target_names) == 1:
+            name = str(target_names[0])
+        elif target_names is not None:
+            # scikit-learn's convention: one name per class, in sorted class order.
+            classes = np.unique(y_true_arr)
+            if len(target_names) != len(classes):
+                raise ValueError(
+                    f"target_names has {len(target_names)} names for {len(classes)} classes."
+                )
+            name = str(target_names[int(np.flatnonzero(classes == pos)[0])])
         sections = [_binary_section(name, y_true_arr == pos, pred_pos, score,
                                     threshold=thr, **kw)]
     elif task == "multilabel-indicator":

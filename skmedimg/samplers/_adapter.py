@@ -25,6 +25,8 @@ class ImageSamplerAdapter(ImageSamplerMixin, BaseSampler):
       features such as PCA components; the selected *original* images are returned,
       bit-exact, using the sampler's ``sample_indices_``.
 
+    .. versionadded:: 0.1
+
     Parameters
     ----------
     sampler : imbalanced-learn sampler

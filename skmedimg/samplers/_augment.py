@@ -12,9 +12,11 @@ and range and be fast on many small images. Each OpenCV call costs a few microse
 fixed overhead, about what a 28-pixel warp itself costs, so for small images the images
 that share a warp (or a blur) are stacked along the channel axis and transformed by one
 call (up to 128 channels, OpenCV 5's limit). For that to happen often, parameters are
-drawn on a grid finer than a quarter of a pixel at the image corner (angles and zoom) and
-whole pixels (shift); the grid is the same whatever the image count, so results do not
-depend on how images are grouped. Large images get one fused warp each.
+drawn on a grid: angles and zoom in half-pixel steps at the image corner (rounding moves
+no pixel by more than a quarter pixel), shifts in whole pixels (exact slice copies, no
+interpolation), blur sigmas in 0.05-pixel steps. The grid does not depend on the image
+count, so results do not depend on how images are grouped. Large images get one fused
+warp each, straight from the source into the output.
 """
 
 from __future__ import annotations
@@ -157,9 +159,10 @@ def _draw(spec: AugmentationSpec, m: int, height: int, width: int, rng) -> dict:
     on = {op: active[:, i] for i, op in enumerate(ops)}
     zeros = np.zeros(m)
     radius = 0.5 * np.hypot(height, width)
-    # Grid steps: a quarter of a pixel of displacement at the image corner.
-    angle_step = np.degrees(0.25 / radius)
-    zoom_step = 0.25 / radius
+    # Grid steps: half a pixel of displacement at the image corner, so rounding a drawn
+    # value to the grid moves no pixel by more than a quarter pixel.
+    angle_step = np.degrees(0.5 / radius)
+    zoom_step = 0.5 / radius
 
     p = {"angle": zeros, "angle_bin": zeros, "zoom_bin": zeros, "tx": zeros, "ty": zeros,
          "scale": np.ones(m), "fx": np.ones(m), "fy": np.ones(m), "sigma": zeros,
@@ -354,7 +357,7 @@ def augment_images(
     Xv = X.reshape(n, height, width, channels)
     outv = out.reshape(m, height, width, channels)
     if not spec.operations:
-        outv[:] = Xv[indices]
+        np.take(Xv, indices, axis=0, out=outv)
         return out
     if spec.uses_intensity and intensity_range is None:
         intensity_range = value_range(X)

@@ -36,6 +36,8 @@ class BalancedBatchDataset(keras.utils.PyDataset):
     ``augmentation``) the new rows of each batch are augmented as the batch is built,
     with the sampler's augmentation parameters; original rows are untouched.
 
+    .. versionadded:: 0.1
+
     Parameters
     ----------
     X : ndarray of shape (n_samples, H, W) or (n_samples, H, W, C)

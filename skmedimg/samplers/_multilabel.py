@@ -75,6 +75,8 @@ class MultilabelRandomOverSampler(ImageSamplerMixin, BaseSampler):
     until no minority label remains or the budget ``sampling_ratio * n_samples`` is
     spent. Clones can be augmented like :class:`AugmentingOverSampler`'s new images.
 
+    .. versionadded:: 0.1
+
     Parameters
     ----------
     sampling_ratio : float, default=0.25

@@ -49,7 +49,7 @@ def resample_images(X, y, new_indices, spec, random_state):
     X_res[:n] = X
     intensity_range = value_range(X) if spec is not None and spec.uses_intensity else None
     if spec is None:
-        X_res[n:] = X[new_indices]
+        np.take(X, new_indices, axis=0, out=X_res[n:])
     else:
         augment_images(
             X, new_indices, spec, rng=np.random.default_rng(_seed(random_state)),
@@ -72,6 +72,8 @@ class AugmentingOverSampler(ImageSamplerMixin, BaseOverSampler):
     OpenCV warp, then Gaussian blur, then gamma, contrast and brightness. Images keep
     their dtype (uint8, uint16, float...) and intensity range; the original images come
     back first, bit-exact and in order.
+
+    .. versionadded:: 0.1
 
     Parameters
     ----------
@@ -128,11 +130,11 @@ class AugmentingOverSampler(ImageSamplerMixin, BaseOverSampler):
     -----
     Geometric steps use bilinear interpolation with reflected borders, so warped pixels
     stay within the source image's range. To share OpenCV calls between images, angles
-    and zoom factors are drawn on a grid finer than a quarter pixel at the image corner,
-    shifts in whole pixels and blur sigmas in steps of 0.05 pixel. Intensity steps clip
-    to ``intensity_range_``. Multilabel targets are refused with a pointer to
-    :class:`MultilabelRandomOverSampler`; one-hot targets come back one-hot as in
-    imbalanced-learn (two classes as one column).
+    and zoom factors are drawn on a grid that moves no pixel by more than a quarter pixel,
+    shifts in whole pixels and blur sigmas in steps of 0.05 pixel; the blur kernel spans
+    +-2 sigma. Intensity steps clip to ``intensity_range_``. Multilabel targets are
+    refused with a pointer to :class:`MultilabelRandomOverSampler`; one-hot targets come
+    back one-hot as in imbalanced-learn (two classes as one column).
 
     Examples
     --------

@@ -22,6 +22,8 @@ class RandomImageUnderSampler(ImageSamplerMixin, RandomUnderSampler):
     given ``random_state``) with image input: ``(n, H, W)`` or ``(n, H, W, C)`` of any
     real dtype. Only the selected images are copied.
 
+    .. versionadded:: 0.1
+
     Parameters
     ----------
     {sampling_strategy}
