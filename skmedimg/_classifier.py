@@ -14,8 +14,7 @@ import numpy as np
 from scikeras.wrappers import KerasClassifier
 from sklearn.base import ClassifierMixin, clone
 from sklearn.model_selection import StratifiedShuffleSplit
-from sklearn.utils import compute_sample_weight
-from sklearn.utils._tags import ClassifierTags
+from sklearn.utils import ClassifierTags, compute_sample_weight
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
 
 from ._architectures import (

@@ -36,8 +36,8 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from ._sklearn_compat import HasMethods, Interval, RealNotInt, StrOptions, _fit_context
 from ._sweep import OBJECTIVES, Sweep, curve_table, select_threshold, sweep_scores
-from ._threshold_compat import HasMethods, Interval, RealNotInt, StrOptions, _fit_context
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ import numpy as np
 from imblearn.base import BaseSampler
 from imblearn.utils import check_sampling_strategy
 from sklearn.base import clone
-from sklearn.utils._param_validation import HasMethods
 
+from .._sklearn_compat import HasMethods
 from ._base import ImageSamplerMixin
 
 

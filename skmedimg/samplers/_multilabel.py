@@ -12,10 +12,10 @@ from imblearn.base import BaseSampler
 from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.multiclass import type_of_target
 from sklearn_compat.utils.validation import validate_data
 
+from .._sklearn_compat import HasMethods, Interval
 from .._validation import check_images
 from ._base import ImageSamplerMixin
 from ._over import resample_images

@@ -9,8 +9,8 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._sklearn_compat import Interval, StrOptions
 from ._augment import AugmentationSpec, augment_images, make_spec, value_range
 from ._base import ImageSamplerMixin
 

@@ -1,4 +1,4 @@
-"""The few private scikit-learn symbols the threshold tuner and metrics rely on.
+"""The few private scikit-learn symbols skmedimg relies on, imported in one place.
 
 scikit-learn keeps its parameter-validation machinery and ``_fit_context`` private.
 They are imported here, and only here, so that a rename in a future release breaks one
