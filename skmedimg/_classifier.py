@@ -279,6 +279,15 @@ class CNNClassifier(KerasClassifier):
         positive_int("batch_size")
         if isinstance(self.architecture, str):
             check_architecture_name(self.architecture)
+        if self.weights is not None and (
+            not isinstance(self.architecture, str) or self.architecture == "small_cnn"
+        ):
+            name = self.architecture if isinstance(self.architecture, str) else "custom"
+            raise ValueError(
+                f"weights={self.weights!r} applies to the keras.applications backbones "
+                f"only, not to the {name!r} architecture, which would silently ignore it; "
+                "load weights into model_ after initialize() instead."
+            )
         if isinstance(self.loss, str) and self.loss not in LOSS_NAMES:
             raise ValueError(
                 f"Unknown loss {self.loss!r}; expected one of {LOSS_NAMES} or a Keras loss."
@@ -523,7 +532,10 @@ class CNNClassifier(KerasClassifier):
             labels = self.target_encoder_.labels(y)
             if sample_weight is not None:
                 # A copy: scikeras multiplies the caller's array in place.
-                sample_weight = np.array(_check_sample_weight(sample_weight, X), dtype=np.float32)
+                sample_weight = np.array(
+                    _check_sample_weight(sample_weight, X, ensure_non_negative=True),
+                    dtype=np.float32,
+                )
             loss, class_sw = self._loss_and_weights(labels)
             if class_sw is not None:
                 sample_weight = class_sw if sample_weight is None else sample_weight * class_sw

@@ -124,6 +124,10 @@ def sweep_scores(*, y_true, y_score, sample_weight=None) -> Sweep:
     ([0.8, 0.4, 0.35, 0.1], [0.0, 1.0, 1.0, 2.0, 2.0], [0.0, 0.0, 1.0, 1.0, 2.0])
     """
     y_score = np.asarray(y_score)
+    if y_score.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: y_score has dtype {y_score.dtype}.")
+    if y_score.dtype.kind in "USV":
+        raise TypeError(f"y_score must hold numeric scores; got dtype {y_score.dtype}.")
     if y_score.dtype.kind not in "uifb":
         y_score = y_score.astype(np.float64)
     y_true = np.asarray(y_true, dtype=bool)
@@ -137,6 +141,14 @@ def sweep_scores(*, y_true, y_score, sample_weight=None) -> Sweep:
     if y_score.dtype.kind == "f" and not np.isfinite(y_score).all():
         raise ValueError("y_score contains NaN or infinite values.")
     if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        if sample_weight.shape != y_score.shape:
+            raise ValueError(
+                f"sample_weight must have shape {y_score.shape} like y_score; got "
+                f"{sample_weight.shape}."
+            )
+        if not np.isfinite(sample_weight).all():
+            raise ValueError("sample_weight contains NaN or infinite values.")
         return _weighted_sweep(y_true, y_score, sample_weight)
     # Sort the scores (a value sort is about twice as fast as an argsort), sort the
     # positives' scores, and count the positives at or above each distinct score with

@@ -362,6 +362,56 @@ class _FoldEnsemble(ClassifierMixin, BaseEstimator):
         return (proba >= 0.5).astype(int)
 
 
+class _ScoreAlignment:
+    """Put the fold models' out-of-fold scores on one scale before the pooled sweep.
+
+    A fold ensemble averages its models' scores at predict time, but each network's
+    score scale moves from one training run to the next (one fold model puts positives
+    at 0.9, the next at 0.3). Sweeping the raw out-of-fold scores pooled across folds
+    then picks a threshold that means a different recall on the averaged scores: with
+    one low-scale fold, a recall constraint drags it down to that fold's scale (every
+    sample passes it after averaging); with one high-scale fold, an F-beta optimum sits
+    at that fold's scale and the averaged scores of the positives fall below it.
+
+    Each fold's scores (per label) are standardised on the link scale (logit of a
+    probability, a decision function as is) by their median and inter-quartile range;
+    the threshold ``z`` chosen on the pooled standardised scores maps back to the
+    ensemble's scale as ``mean_k inv_link(loc_k + scale_k * z)``, the ensemble's score
+    of a sample that sits at ``z`` in every fold model. When the fold models agree, the
+    result is the pooled threshold.
+    """
+
+    _EPS = 1e-7
+
+    def __init__(self, fold_scores, method):
+        self.proba = method == "predict_proba"
+        links = [self._link(np.asarray(s, dtype=np.float64)) for s in fold_scores]
+        self.loc = np.stack([np.median(v, axis=0) for v in links])
+        q75, q25 = zip(*(np.percentile(v, [75, 25], axis=0) for v in links))
+        scale = np.asarray(q75) - np.asarray(q25)
+        std = np.stack([np.std(v, axis=0) for v in links])
+        scale = np.where(scale > 0, scale, std)
+        self.scale = np.where(scale > 0, scale, 1.0)
+        self.z = [(v - lo) / sc for v, lo, sc in zip(links, self.loc, self.scale)]
+
+    def _link(self, s):
+        if not self.proba:
+            return s
+        p = np.clip(s, self._EPS, 1 - self._EPS)
+        return np.log(p) - np.log1p(-p)
+
+    def to_ensemble(self, z, label=None):
+        """Ensemble-scale threshold(s) for standardised threshold(s) ``z``."""
+        z = np.asarray(z, dtype=np.float64)
+        loc, scale = (self.loc, self.scale) if label is None else (
+            self.loc[:, label], self.scale[:, label])
+        v = loc.reshape((-1,) + (1,) * z.ndim) + scale.reshape((-1,) + (1,) * z.ndim) * z
+        if self.proba:
+            v = 0.5 * (1.0 + np.tanh(0.5 * v))  # sigmoid without overflow warnings
+        out = v.mean(axis=0)
+        return float(out) if out.ndim == 0 else out
+
+
 # ---------------------------------------------------------------------- decision rule
 
 
@@ -500,7 +550,10 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         recall >= 0.97 on out-of-fold scores gave test sensitivity 0.997 or 0.426 on the
         refit network depending on augmentation; averaging the fold models kept it at
         0.992). Refitting and reusing the threshold is safe only for deterministic
-        models.
+        models. The fold models' scales also differ from each other, so in ensemble
+        mode each fold's out-of-fold scores are standardised (median and inter-quartile
+        range on the logit scale) before the pooled sweep, and the chosen point is
+        mapped back to the scale of the averaged scores.
     random_state : int, RandomState instance or None, default=None
         Seeds the float-``cv`` split and the multilabel splitter.
     n_jobs : int, default=None
@@ -527,7 +580,8 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         Threshold -> metrics on the out-of-fold scores: ``thresholds`` (descending),
         ``tp``, ``fp``, ``fn``, ``tn``, ``recall``, ``specificity``, ``precision``,
         ``npv``, ``f_beta``, ``balanced_accuracy``, ``objective``; a list per label for
-        multilabel; ``None`` for multiclass.
+        multilabel; ``None`` for multiclass. In ensemble mode the metrics are those of
+        the fold-aligned scores and the thresholds are on the averaged scores' scale.
     fold_thresholds_ : ndarray of shape (n_splits,) or (n_splits, n_outputs)
         The optimum of each validation fold on its own (NaN when a fold lacks a class).
     threshold_spread_ : dict
@@ -859,7 +913,15 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                          cost_fp=self.cost_fp, min_recall=self.min_recall,
                          min_precision=self.min_precision,
                          min_specificity=self.min_specificity, score_params=score_params)
-        self._tune(spec, oof_y, oof_scores, oof_score_params, classes, pos, neg)
+        align = None
+        if ensemble and task != "multiclass":
+            # the fold models' score scales differ; tune on aligned scores, deploy the
+            # threshold on the averaged scores' scale (see _ScoreAlignment)
+            align = _ScoreAlignment(fold_scores, method)
+            tune_scores = np.concatenate(align.z, axis=0)
+        else:
+            tune_scores = oof_scores
+        self._tune(spec, oof_y, tune_scores, oof_score_params, classes, pos, neg, align)
         self._tune_folds(spec, y_arr, test_idx, fold_scores, classes, pos, neg)
 
         if self.store_cv_results:
@@ -908,29 +970,37 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                     "fewer folds or a stratified splitter."
                 )
 
-    def _tune(self, spec, y, scores, score_params, classes, pos, neg):
+    def _tune(self, spec, y, scores, score_params, classes, pos, neg, align=None):
         task = self.task_
+
+        def deployed(t, label=None):  # aligned thresholds -> the ensemble's scale
+            return t if align is None else align.to_ensemble(t, label)
+
         if task == "binary":
             sel, sweep, values = spec.tune_binary(y, y == pos, scores, neg_label=neg,
                                                   pos_label=pos, score_params=score_params)
-            self._warn_constraint(spec, sel, sweep, "")
-            self.threshold_ = sel.threshold
+            self._warn_constraint(spec, sel, sweep, "", deployed(sel.threshold))
+            self.threshold_ = deployed(sel.threshold)
             self.threshold_index_ = sel.index
             self.best_score_ = sel.score
             self.constraint_met_ = sel.feasible
             self.curve_ = self._curve(spec, sweep, values)
+            self.curve_["thresholds"] = deployed(self.curve_["thresholds"])
         elif task == "multilabel":
             thr, best, met, curves, index = [], [], [], [], []
             for k in range(y.shape[1]):
                 yk = y[:, k].astype(int)
                 sel, sweep, values = spec.tune_binary(yk, yk == 1, scores[:, k], neg_label=0,
                                                       pos_label=1, score_params=score_params)
-                self._warn_constraint(spec, sel, sweep, f" for label {k}")
-                thr.append(sel.threshold)
+                self._warn_constraint(spec, sel, sweep, f" for label {k}",
+                                      deployed(sel.threshold, k))
+                thr.append(deployed(sel.threshold, k))
                 best.append(sel.score)
                 met.append(sel.feasible)
                 index.append(sel.index)
-                curves.append(self._curve(spec, sweep, values))
+                curve = self._curve(spec, sweep, values)
+                curve["thresholds"] = deployed(curve["thresholds"], k)
+                curves.append(curve)
             self.threshold_ = np.array(thr)
             self.threshold_index_ = np.array(index)
             self.best_score_ = np.array(best)
@@ -987,14 +1057,14 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                                      cost_fn=spec.cost_fn, cost_fp=spec.cost_fp)
         return curve_table(sweep, beta=spec.beta, objective_values=values)
 
-    def _warn_constraint(self, spec, sel, sweep, where):
+    def _warn_constraint(self, spec, sel, sweep, where, threshold):
         if sel.feasible:
             return
         i = sel.index
         warnings.warn(
             f"No threshold reaches {_describe_constraints(spec.constraints)} on the "
             f"out-of-fold scores{where}; using the closest achievable point: threshold "
-            f"{sel.threshold:.6g} with recall {sweep.recall[i]:.3f}, precision "
+            f"{threshold:.6g} with recall {sweep.recall[i]:.3f}, precision "
             f"{sweep.precision[i]:.3f}, specificity {sweep.specificity[i]:.3f}.",
             ConstraintNotMetWarning, stacklevel=4,
         )

@@ -8,6 +8,7 @@ because a float32 copy of a uint8 image set costs four times its memory.
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
@@ -89,7 +90,7 @@ def check_images(
         n_bad = int(np.count_nonzero(~np.isfinite(X)))
         raise ValueError(
             f"{name} contains NaN or infinite pixel values ({n_bad} of {X.size} pixels); "
-            "clean or impute them before fitting."
+            "clean or impute them first."
         )
     return X
 
@@ -108,3 +109,43 @@ def check_random_seed(random_state) -> int | None:
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(np.iinfo(np.int32).max))
     raise ValueError(f"random_state must be None, an int or a RandomState; got {random_state!r}.")
+
+
+def available_memory() -> int | None:
+    """Bytes of memory this machine can give now (``None`` when it cannot be told)."""
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except Exception:  # noqa: BLE001 - psutil is optional; fall back to the OS
+        pass
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_resampled_size(n_rows: int, row_bytes: int, *, owner: str, param: str) -> None:
+    """Fail fast, before any allocation, when resampling asks for more than memory holds.
+
+    ``n_rows`` images of ``row_bytes`` bytes each (image plus index bookkeeping) are
+    compared with :func:`available_memory`; a ``sampling_strategy`` asking for 10**9
+    images must raise here, not start drawing indices until the machine runs out.
+    """
+    need = int(n_rows) * int(row_bytes)
+    avail = available_memory()
+    if avail is not None and need > avail:
+        raise ValueError(
+            f"{owner}: {param} asks for {int(n_rows):,} images in total "
+            f"({need / 2**30:,.1f} GiB), more than the {avail / 2**30:,.1f} GiB of memory "
+            f"available; check {param}"
+            + (" (a dict gives the number of images wanted per class, as in "
+               "imbalanced-learn)." if param == "sampling_strategy" else ".")
+        )

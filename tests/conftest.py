@@ -2,8 +2,10 @@ import os
 
 # Quiet TensorFlow's C++ start-up chatter in test logs; set before TF is imported.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# Two cores in CI: one intra-op thread pool per process keeps TF from oversubscribing.
-os.environ.setdefault("OMP_NUM_THREADS", "2")
+# One TensorFlow thread per process (skmedimg sizes TF's pools from OMP_NUM_THREADS):
+# joblib and Dask workers get OMP_NUM_THREADS=1 too, so a search gives bit-identical
+# scores in the test process, in worker processes and on a Dask cluster.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest  # noqa: E402
 

@@ -6,13 +6,14 @@ import warnings
 import numpy as np
 import pytest
 from sklearn import config_context
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score, recall_score
 from sklearn.model_selection import (
     GridSearchCV,
     GroupKFold,
+    PredefinedSplit,
     StratifiedKFold,
     TunedThresholdClassifierCV,
     cross_val_predict,
@@ -303,6 +304,99 @@ def test_multilabel_default_splitter_is_multilabel_stratified():
     assert isinstance(tuner._make_cv(Y, "multilabel"), MultilabelStratifiedKFold)
     tuner.fit(X, Y)
     assert tuner.n_splits_ == 4
+
+
+class FoldShiftedLR(ClassifierMixin, BaseEstimator):
+    """Logistic regression (one per label for a 2-D y) whose logits move by an offset
+    that depends on the training run, as a network's score scale does between runs.
+
+    Column 0 of X is the fold id; a model trained without fold ``f`` adds
+    ``offsets[f]`` to its logits. The other columns are the features.
+    """
+
+    def __init__(self, offsets=(0.0, 0.0, 0.0)):
+        self.offsets = offsets
+
+    def fit(self, X, y):
+        X, Y = np.asarray(X), np.asarray(y)
+        absent = set(range(len(self.offsets))) - set(np.unique(X[:, 0]).astype(int))
+        self.offset_ = self.offsets[absent.pop()] if len(absent) == 1 else 0.0
+        self.multilabel_ = Y.ndim == 2
+        self.models_ = [LogisticRegression().fit(X[:, 1:], c)
+                        for c in (Y.T if self.multilabel_ else [Y])]
+        self.classes_ = np.arange(Y.shape[1]) if self.multilabel_ else self.models_[0].classes_
+        return self
+
+    def predict_proba(self, X):
+        z = np.column_stack([m.decision_function(np.asarray(X)[:, 1:]) for m in self.models_])
+        p = 1 / (1 + np.exp(-(z + self.offset_)))
+        return p if self.multilabel_ else np.c_[1 - p[:, 0], p[:, 0]]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = True
+        return tags
+
+
+@pytest.mark.parametrize("task", ["binary", "multilabel"])
+@pytest.mark.parametrize("objective, kw", [("max_specificity", {"min_recall": 0.9}),
+                                           ("f_beta", {"beta": 2})])
+def test_ensemble_threshold_transfers_when_fold_score_scales_differ(task, objective, kw):
+    # Regression: with one fold model on a lower score scale than the others (a CNN
+    # trained briefly), the threshold swept on the raw pooled out-of-fold scores did not
+    # mean the same thing on the fold models' averaged scores: multilabel test recall
+    # fell from 0.94 at 0.5 to 0.12 at the tuned threshold (F2), and a recall
+    # constraint gave a threshold every normal sample passed. The tuner must decide on
+    # unseen data as it does when the fold models agree.
+    n_fit, n = 900, 6000
+    if task == "binary":
+        X, Y = make_classification(n_fit + n, n_features=6, weights=[0.85], class_sep=1.0,
+                                   random_state=RND_SEED)
+        Y = Y[:, None]
+    else:
+        X, Y = make_multilabel_classification(n_fit + n, n_features=8, n_classes=3,
+                                              n_labels=1, random_state=RND_SEED)
+    fold = np.arange(len(X)) % 3
+    X = np.column_stack([fold, X])
+    X_fit, Y_fit, X_new, Y_new = X[:n_fit], Y[:n_fit], X[n_fit:], Y[n_fit:]
+    y_fit = Y_fit[:, 0] if task == "binary" else Y_fit
+    cv = PredefinedSplit(fold[:n_fit])
+
+    def test_rates(offsets):
+        tuner = ThresholdTuner(FoldShiftedLR(offsets), objective=objective, cv=cv,
+                               **kw).fit(X_fit, y_fit)
+        assert tuner.ensemble_
+        pred = tuner.predict(X_new).reshape(len(X_new), -1)
+        return np.array([[recall_score(Y_new[:, k], pred[:, k]),
+                          recall_score(1 - Y_new[:, k], 1 - pred[:, k])]
+                         for k in range(Y.shape[1])])
+
+    agree = test_rates((0.0, 0.0, 0.0))
+    shifted = test_rates((-3.0, 1.0, 2.0))
+    # recall and specificity on unseen data as when the fold models agree
+    np.testing.assert_allclose(shifted, agree, atol=0.05)
+    if objective == "max_specificity":
+        assert (shifted[:, 0] >= 0.85).all()
+
+
+def test_ensemble_tuning_ignores_a_per_fold_shift_of_the_logits(binary_data):
+    # the sweep runs on each fold's scores re-centred on the logit scale, so fold models
+    # that differ only by a logit offset give the same out-of-fold operating point
+    X, y = binary_data
+    X = np.column_stack([np.arange(len(X)) % 3, X])
+    kw = {"objective": "max_specificity", "min_recall": 0.9,
+          "cv": PredefinedSplit(np.arange(len(X)) % 3)}
+    agree = ThresholdTuner(FoldShiftedLR(), **kw).fit(X, y)
+    shifted = ThresholdTuner(FoldShiftedLR((-3.0, 1.0, 2.0)), **kw).fit(X, y)
+    assert shifted.ensemble_
+    assert shifted.best_score_ == pytest.approx(agree.best_score_)
+    for key in ("recall", "specificity"):
+        assert shifted.curve_[key][shifted.threshold_index_] == pytest.approx(
+            agree.curve_[key][agree.threshold_index_])
+    t = shifted.threshold_
+    assert shifted.curve_["thresholds"][shifted.threshold_index_] == pytest.approx(t)
+    np.testing.assert_array_equal(shifted.predict(X),
+                                  (shifted.predict_proba(X)[:, 1] >= t).astype(int))
 
 
 def test_multiclass_class_weights_improve_the_macro_objective():

@@ -371,7 +371,12 @@ def load_medmnist(
         if split is None:
             wanted = present
         else:
-            requested = [split] if isinstance(split, str) else list(split)
+            if isinstance(split, str):
+                requested = [split]
+            elif isinstance(split, (list, tuple, set, frozenset, np.ndarray)):
+                requested = list(split)
+            else:
+                requested = []  # e.g. split=3: rejected just below with the valid names
             unknown = [s for s in requested if s not in _MEDMNIST_SPLITS]
             if unknown or not requested:
                 raise ValueError(

@@ -54,7 +54,8 @@ def _ovr_counts(y_true, y_pred, *, pos_label, average, sample_weight):
     if multilabel:
         mcm = multilabel_confusion_matrix(y_true, y_pred, sample_weight=sample_weight)
     else:
-        labels = np.unique(np.concatenate([np.asarray(y_true), np.asarray(y_pred)]))
+        # ravel: a (n, 1) column is a 1-D target for scikit-learn; other shapes fail below.
+        labels = np.unique(np.concatenate([np.ravel(y_true), np.ravel(y_pred)]))
         mcm = multilabel_confusion_matrix(
             y_true, y_pred, labels=labels, sample_weight=sample_weight
         )
@@ -280,9 +281,27 @@ def resolve_pos_label(y_true, pos_label=None):
     )
 
 
+def check_scores(y_score, n: int | None = None) -> np.ndarray:
+    """``y_score`` as float64 with ``n`` rows, or a clear error naming the problem."""
+    raw = np.asarray(y_score)
+    if raw.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: y_score has dtype {raw.dtype}.")
+    if raw.dtype.kind in "USV":
+        raise TypeError(f"y_score must hold numeric scores; got dtype {raw.dtype}.")
+    score = raw.astype(np.float64)
+    if n is not None and (score.ndim == 0 or score.shape[0] != n):
+        raise ValueError(f"y_true has {n} samples but y_score has shape {score.shape}.")
+    if not np.isfinite(score).all():
+        raise ValueError(
+            f"y_score contains NaN or infinite values ({int((~np.isfinite(score)).sum())} "
+            f"of {score.size})."
+        )
+    return score
+
+
 def _score_metric(y_true, y_score, *, pos_label, average, sample_weight, pick):
     """Apply ``pick(sweep) -> float`` per label (multilabel) or once (binary)."""
-    y_score = np.asarray(y_score, dtype=np.float64)
+    y_score = check_scores(y_score)
     if _is_multilabel(y_true):
         Y = np.asarray(y_true).astype(bool)
         if y_score.shape != Y.shape:

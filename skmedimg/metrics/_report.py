@@ -10,13 +10,15 @@ scores, so 1000 resamples cost milliseconds, not 1000 metric calls.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from scipy.stats import norm
 from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 
-from ._clinical import resolve_pos_label
+from ._clinical import check_scores, resolve_pos_label
 
 _PROPORTIONS = {
     "sensitivity": ("tp", "fn"),
@@ -343,11 +345,20 @@ def clinical_report(
         raise ValueError("Pass y_pred (labels) or y_score (scores), or both.")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1); got {confidence!r}.")
+    if not isinstance(n_bootstraps, numbers.Integral) or n_bootstraps < 0:
+        raise ValueError(f"n_bootstraps must be an int >= 0; got {n_bootstraps!r}.")
     rng = check_random_state(random_state)
     y_true_arr = np.asarray(y_true)
-    task = type_of_target(y_true_arr)
+    n = y_true_arr.shape[0] if y_true_arr.ndim else 0
+    if n == 0:
+        raise ValueError(f"y_true is empty (shape {y_true_arr.shape}); a report needs samples.")
+    task = type_of_target(y_true_arr, input_name="y_true")
     kw = {"confidence": confidence, "n_bootstraps": int(n_bootstraps), "rng": rng}
-    score = None if y_score is None else np.asarray(y_score, dtype=np.float64)
+    score = None if y_score is None else check_scores(y_score, n)
+    if y_pred is not None and len(y_pred) != n:
+        raise ValueError(f"y_true has {n} samples but y_pred has {len(y_pred)}.")
+    if threshold is not None and not np.isfinite(np.asarray(threshold, dtype=np.float64)).all():
+        raise ValueError(f"threshold must be finite; got {threshold!r}.")
 
     def default_threshold(s):
         return 0.5 if s.min() >= 0 and s.max() <= 1 else 0.0
@@ -366,6 +377,13 @@ def clinical_report(
             pred_pos = score >= thr
             note = f"score >= {thr:.6g}" + (" (default)" if threshold is None else "")
         else:
+            labels = set(np.unique(y_true_arr).tolist()) | set(np.unique(y_pred).tolist())
+            if len(labels) > 2:
+                raise ValueError(
+                    f"y_pred has labels {sorted(labels, key=str)} together with y_true: "
+                    "more than two, so some predicted labels are not classes of this "
+                    "binary y_true (another label encoding, or a multiclass model?)."
+                )
             pred_pos = np.asarray(y_pred) == pos
             thr = threshold if threshold is not None else "given labels"
             note = "labels given" if threshold is None else f"score >= {float(threshold):.6g}"
@@ -386,6 +404,12 @@ def clinical_report(
     elif task == "multilabel-indicator":
         Y = y_true_arr.astype(bool)
         L = Y.shape[1]
+        for name, arr in (("y_score", score), ("y_pred", y_pred)):
+            if arr is not None and np.shape(arr) != Y.shape:
+                raise ValueError(
+                    f"For a multilabel y_true of shape {Y.shape}, {name} must have the same "
+                    f"shape; got {np.shape(arr)}."
+                )
         names = list(target_names) if target_names else [f"label {k}" for k in range(L)]
         if y_pred is None:
             thr = (np.full(L, default_threshold(score)) if threshold is None

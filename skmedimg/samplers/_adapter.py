@@ -93,7 +93,15 @@ class ImageSamplerAdapter(ImageSamplerMixin, BaseSampler):
                 "or use AugmentingOverSampler, which works from a single image."
             )
 
+    def _n_new_samples(self, y) -> int:
+        if getattr(self.sampler, "_sampling_type", None) != "over-sampling":
+            return 0
+        targets = check_sampling_strategy(self.sampler.sampling_strategy, y, "over-sampling")
+        return int(sum(targets.values()))
+
     def _fit_resample(self, X, y):
+        # Generating samplers work on a float64 copy of the pixels: 8 bytes per pixel more.
+        self._check_resampled_size(y, X[0].nbytes + 8 * X[0].size)
         n = X.shape[0]
         flat = X.reshape(n, -1)  # a view for C-contiguous images
         sampler = clone(self.sampler)

@@ -13,7 +13,7 @@ from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.utils.multiclass import type_of_target
 from sklearn_compat.utils.validation import validate_data
 
-from .._validation import check_images
+from .._validation import check_images, check_resampled_size
 
 MULTILABEL_HINT = (
     "y is a multilabel indicator matrix (some rows have several or no labels); "
@@ -39,6 +39,28 @@ class ImageSamplerMixin:
     does for N-D input.
     """
 
+    _size_param = "sampling_strategy"  # the parameter that sets the output size
+
+    def fit_resample(self, X, y, **params):
+        """Resample images ``X`` and targets ``y``; see the class docstring."""
+        if isinstance(X, (list, tuple)):
+            # imbalanced-learn hands back the input's type: a list of images would come
+            # back as nested Python lists of pixels. Images come back as one array.
+            X = check_images(X, name="X")
+        return super().fit_resample(X, y, **params)
+
+    def _n_new_samples(self, y) -> int:
+        """Most new rows resampling ``y`` can create (after ``sampling_strategy_``)."""
+        if self._sampling_type == "over-sampling":
+            return int(sum(self.sampling_strategy_.values()))
+        return 0
+
+    def _check_resampled_size(self, y, image_bytes: int) -> None:
+        """Refuse, before drawing anything, a resampling that cannot fit in memory."""
+        # 16 bytes per row: the sample index and the label kept next to each image.
+        check_resampled_size(len(y) + self._n_new_samples(y), int(image_bytes) + 16,
+                             owner=type(self).__name__, param=self._size_param)
+
     def _check_X_y(self, X, y, accept_sparse=None):
         X = check_images(X, name="X")
         y, binarize_y = check_target_type(check_single_label(y), indicate_one_vs_all=True)
@@ -52,17 +74,19 @@ class ImageSamplerMixin:
         """Validate ``y`` for index-only resampling (no images at hand)."""
         return check_target_type(check_single_label(y))
 
-    def _fit_resample_indices(self, y) -> np.ndarray:
+    def _fit_resample_indices(self, y, *, image_bytes: int = 0) -> np.ndarray:
         """Resample ``y`` only and return ``sample_indices_`` (used by balanced batches).
 
         Same parameter checks and ``sampling_strategy_`` as ``fit_resample``; the rows at
         positions ``len(y):`` of the result are new (synthetic) rows for over-samplers.
+        ``image_bytes`` (bytes per image) sizes the memory check of the epoch's images.
         """
         self._validate_params()
         y = self._check_y_indices(y)
         self.sampling_strategy_ = check_sampling_strategy(
             self.sampling_strategy, y, self._sampling_type
         )
+        self._check_resampled_size(y, image_bytes)
         return self._resample_indices(y)
 
     def _resample_indices(self, y) -> np.ndarray:  # pragma: no cover - abstract

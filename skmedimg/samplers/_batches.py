@@ -18,10 +18,11 @@ import keras
 import numpy as np
 from imblearn.over_sampling import RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
+from imblearn.utils import check_sampling_strategy
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
-from .._validation import check_images
+from .._validation import check_images, check_resampled_size
 from ._augment import augment_images, value_range
 from ._over import _seed
 
@@ -138,7 +139,9 @@ class BalancedBatchDataset(keras.utils.PyDataset):
         if "random_state" in sampler.get_params():
             sampler.set_params(random_state=seed)
         if hasattr(sampler, "_fit_resample_indices"):
-            return np.asarray(sampler._fit_resample_indices(self.y))
+            return np.asarray(
+                sampler._fit_resample_indices(self.y, image_bytes=self.X[0].nbytes)
+            )
         label_only = isinstance(sampler, RandomUnderSampler) or (
             isinstance(sampler, RandomOverSampler) and sampler.shrinkage is None
         )
@@ -150,6 +153,10 @@ class BalancedBatchDataset(keras.utils.PyDataset):
                 "RandomOverSampler or RandomUnderSampler here, or resample once beforehand "
                 "with ImageSamplerAdapter."
             )
+        if isinstance(sampler, RandomOverSampler):
+            targets = check_sampling_strategy(sampler.sampling_strategy, self.y, "over-sampling")
+            check_resampled_size(len(self.y) + sum(targets.values()), self.X[0].nbytes + 16,
+                                 owner=type(sampler).__name__, param="sampling_strategy")
         # These samplers only index X: an index column yields the selection alone.
         sampler.fit_resample(np.arange(len(self.y))[:, None], self.y)
         return np.asarray(sampler.sample_indices_)

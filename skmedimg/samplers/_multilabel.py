@@ -121,10 +121,11 @@ class MultilabelRandomOverSampler(ImageSamplerMixin, BaseSampler):
     [20, 10, 5]
     >>> X_res, Y_res = MultilabelRandomOverSampler(random_state=0).fit_resample(X, Y)
     >>> X_res.shape, Y_res.sum(axis=0).tolist()
-    ((104, 16, 16), [20, 12, 9])
+    ((106, 16, 16), [25, 13, 11])
     """
 
     _sampling_type = "bypass"
+    _size_param = "sampling_ratio"  # named by the memory check of _check_resampled_size
     _parameter_constraints: dict = {
         "sampling_ratio": [Interval(numbers.Real, 0, None, closed="neither")],
         "augmentation": [HasMethods(["_augmentation_spec"]), None],
@@ -149,6 +150,9 @@ class MultilabelRandomOverSampler(ImageSamplerMixin, BaseSampler):
     def _check_y_indices(self, y):
         return check_multilabel(y)
 
+    def _n_new_samples(self, y) -> int:
+        return int(self.sampling_ratio * len(y))  # ML-ROS's budget, an upper bound
+
     def _augmentation_spec(self):
         return None if self.augmentation is None else self.augmentation._augmentation_spec()
 
@@ -166,6 +170,7 @@ class MultilabelRandomOverSampler(ImageSamplerMixin, BaseSampler):
         return self.sample_indices_
 
     def _fit_resample(self, X, y):
+        self._check_resampled_size(y, X[0].nbytes)
         spec = self._augmentation_spec()
         random_state = check_random_state(self.random_state)
         new = self._draw_new(y, random_state)

@@ -204,6 +204,7 @@ class AugmentingOverSampler(ImageSamplerMixin, BaseOverSampler):
         return self.sample_indices_
 
     def _fit_resample(self, X, y):
+        self._check_resampled_size(y, X[0].nbytes)
         spec = self._augmentation_spec()
         random_state = check_random_state(self.random_state)
         new = self._draw_new(y, random_state)
