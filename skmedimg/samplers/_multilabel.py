@@ -11,14 +11,13 @@ import numpy as np
 from imblearn.base import BaseSampler
 from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
-from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 from sklearn_compat.utils.validation import validate_data
 
 from .._sklearn_compat import HasMethods, Interval
 from .._validation import check_images
 from ._base import ImageSamplerMixin
-from ._over import resample_images
+from ._over import AugmentedCopiesMixin
 
 
 def check_multilabel(y) -> np.ndarray:
@@ -66,7 +65,7 @@ def ml_ros_indices(Y: np.ndarray, n_new: int, random_state) -> np.ndarray:
 
 
 @Substitution(random_state=_random_state_docstring)
-class MultilabelRandomOverSampler(ImageSamplerMixin, BaseSampler):
+class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseSampler):
     """Over-sample the rarest labels of a multilabel image set (ML-ROS).
 
     ML-ROS (Charte et al., 2015): the imbalance ratio of a label (IRLbl) is the count of
@@ -162,22 +161,6 @@ class MultilabelRandomOverSampler(ImageSamplerMixin, BaseSampler):
         self.mean_imbalance_ratio_ = float(self.imbalance_ratio_per_label_[counts > 0].mean())
         n_new = int(self.sampling_ratio * Y.shape[0])
         return ml_ros_indices(Y, n_new, random_state)
-
-    def _resample_indices(self, y):
-        self._augmentation_spec()
-        new = self._draw_new(y, check_random_state(self.random_state))
-        self.sample_indices_ = np.concatenate([np.arange(len(y)), new])
-        return self.sample_indices_
-
-    def _fit_resample(self, X, y):
-        self._check_resampled_size(y, X[0].nbytes)
-        spec = self._augmentation_spec()
-        random_state = check_random_state(self.random_state)
-        new = self._draw_new(y, random_state)
-        X_res, y_res, self.sample_indices_, self.intensity_range_ = resample_images(
-            X, y, new, spec, random_state
-        )
-        return X_res, y_res
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

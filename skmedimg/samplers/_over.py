@@ -63,7 +63,31 @@ def resample_images(X, y, new_indices, spec, random_state):
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
     random_state=_random_state_docstring,
 )
-class AugmentingOverSampler(ImageSamplerMixin, BaseOverSampler):
+class AugmentedCopiesMixin:
+    """Originals first, then augmented copies of the rows ``_draw_new`` picks.
+
+    Shared by the over-samplers; a subclass provides ``_draw_new(y, random_state)``
+    (indices of the source rows of the new images) and ``_augmentation_spec()``.
+    """
+
+    def _resample_indices(self, y):
+        self._augmentation_spec()  # validate before a long training run starts
+        new = self._draw_new(y, check_random_state(self.random_state))
+        self.sample_indices_ = np.concatenate([np.arange(len(y)), new])
+        return self.sample_indices_
+
+    def _fit_resample(self, X, y):
+        self._check_resampled_size(y, X[0].nbytes)
+        spec = self._augmentation_spec()
+        random_state = check_random_state(self.random_state)
+        new = self._draw_new(y, random_state)
+        X_res, y_res, self.sample_indices_, self.intensity_range_ = resample_images(
+            X, y, new, spec, random_state
+        )
+        return X_res, y_res
+
+
+class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSampler):
     """Over-sample image classes with random augmentations of their own images.
 
     Works as imbalanced-learn's ``RandomOverSampler`` -- same ``sampling_strategy``,
@@ -197,18 +221,3 @@ class AugmentingOverSampler(ImageSamplerMixin, BaseOverSampler):
         ]
         return np.concatenate(parts).astype(np.intp) if parts else np.empty(0, np.intp)
 
-    def _resample_indices(self, y):
-        self._augmentation_spec()  # validate before a long training run starts
-        new = self._draw_new(y, check_random_state(self.random_state))
-        self.sample_indices_ = np.concatenate([np.arange(len(y)), new])
-        return self.sample_indices_
-
-    def _fit_resample(self, X, y):
-        self._check_resampled_size(y, X[0].nbytes)
-        spec = self._augmentation_spec()
-        random_state = check_random_state(self.random_state)
-        new = self._draw_new(y, random_state)
-        X_res, y_res, self.sample_indices_, self.intensity_range_ = resample_images(
-            X, y, new, spec, random_state
-        )
-        return X_res, y_res
