@@ -196,8 +196,6 @@ class CNNClassifier(KerasClassifier):
     array([0, 1])
     """
 
-    _estimator_type = "classifier"
-
     def __init__(
         self,
         architecture="small_cnn",
@@ -462,7 +460,6 @@ class CNNClassifier(KerasClassifier):
         self.image_shape_ = image_shape(X)
         self.n_features_in_ = int(np.prod(self.image_shape_))
         self.X_dtype_ = X.dtype
-        self._random_state = check_random_seed(self.random_state)
         self.model_ = self._build_keras_model()
         self._initialize_callbacks()
         return X
