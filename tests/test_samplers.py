@@ -1,5 +1,8 @@
 """Image samplers: imbalanced-learn semantics on image arrays, augmentation, adapter, ML-ROS."""
 
+import os
+import subprocess
+import sys
 from collections import Counter
 
 import numpy as np
@@ -226,6 +229,119 @@ def test_n_operations_limits_steps_per_image():
     steps = ((p["angle"] != 0).astype(int) + (p["fx"] == -1) + (p["tx"] != 0) + (p["ty"] != 0)
              - ((p["tx"] != 0) & (p["ty"] != 0)) + (p["sigma"] > 0))
     assert steps.max() == 1 and np.mean(steps == 1) > 0.9
+
+
+# --------------------------------------------------------------------------- large images
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.float32, np.float64, np.int32])
+@pytest.mark.parametrize("channels", [None, 3])
+def test_large_images_same_result_for_any_thread_count(dtype, channels):
+    """Images above the stacking size go one by one, split among threads: the result must
+    not depend on how many threads OpenCV (and so the sampler) uses."""
+    import cv2
+
+    X8, y = make_lesion_images(12, weights=(0.5, 0.5), image_size=100, n_channels=channels,
+                               random_state=RND_SEED)
+    X = (X8.astype(np.float64) * {np.int32: -9}.get(dtype, 1)).astype(dtype)
+    assert X.shape[1] * X.shape[2] > _augment._STACK_MAX_PIXELS
+    sampler = AugmentingOverSampler(sampling_strategy={0: 6, 1: 30}, **FULL_AUGMENTATION,
+                                    random_state=RND_SEED)
+    before = cv2.getNumThreads()
+    try:
+        results = []
+        for n_threads in (1, 2, 3):
+            cv2.setNumThreads(n_threads)
+            results.append(sampler.fit_resample(X, y)[0])
+            assert cv2.getNumThreads() == n_threads  # the caller's setting is restored
+    finally:
+        cv2.setNumThreads(before)
+    for other in results[1:]:
+        np.testing.assert_array_equal(other, results[0])
+    X_res = results[0]
+    assert X_res.dtype == X.dtype and X_res.shape == (36,) + X.shape[1:]
+    np.testing.assert_array_equal(X_res[:12], X)
+    new = X_res[12:]
+    assert new.min() >= X.min() and new.max() <= X.max()
+    sources = X[sampler.sample_indices_[12:]]
+    assert np.mean([not np.array_equal(a, b) for a, b in zip(new, sources)]) > 0.9
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.float32])
+def test_three_channel_warps_through_four_channels_are_bit_identical(dtype):
+    import cv2
+
+    rng = np.random.default_rng(0)
+    X = (rng.random((5, 100, 98, 3)) * 1000).astype(dtype)
+    idx = rng.integers(0, 5, 20)
+    spec = _augment.make_spec(rotation=30, zoom=0.2, flip="both", shift=0.1)
+    out = _augment.augment_images(X, idx, spec, rng=np.random.default_rng(3),
+                                  out=np.empty((20,) + X.shape[1:], dtype))
+    p = _augment._draw(spec, 20, 100, 98, np.random.default_rng(3))
+    mats = _augment._affine_matrices(p, 100, 98)
+    warped = (p["angle"] != 0) | (p["scale"] != 1)
+    assert warped.sum() >= 15
+    for i in np.flatnonzero(warped):
+        expected = cv2.warpAffine(X[idx[i]], mats[i], (98, 100), flags=cv2.INTER_LINEAR,
+                                  borderMode=cv2.BORDER_REFLECT_101)
+        np.testing.assert_array_equal(out[i], expected)
+
+
+@pytest.mark.parametrize("channels", [1, 3, 6])
+@pytest.mark.parametrize("code, axes", [(1, (2,)), (0, (1,)), (-1, (1, 2))])
+def test_flip_stack_matches_np_flip(channels, code, axes):
+    a = np.random.default_rng(0).integers(0, 256, (7, 5, 9, channels), dtype=np.uint8)
+    np.testing.assert_array_equal(_augment._flip_stack(a, code), np.flip(a, axes))
+
+
+def test_copy_images_splits_large_copies():
+    src = np.random.default_rng(0).integers(0, 256, (90, 256, 256, 3), dtype=np.uint8)
+    assert src.nbytes >= _augment._CHUNK_BYTES  # large enough to be split among threads
+    dst = np.empty_like(src)
+    _augment.copy_images(src, dst)
+    np.testing.assert_array_equal(dst, src)
+
+
+def test_error_in_a_worker_thread_reaches_the_caller(monkeypatch):
+    def broken(self, a, o, row):
+        raise RuntimeError(f"warp failed on row {row}")
+
+    monkeypatch.setattr(_augment._Plan, "warp", broken)
+    X = np.zeros((2, 100, 100), np.uint8)
+    with pytest.raises(RuntimeError, match="warp failed on row"):
+        _augment.augment_images(X, np.zeros(40, int), _augment.make_spec(rotation=20),
+                                rng=np.random.default_rng(0), out=np.empty((40, 100, 100),
+                                                                            np.uint8))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_child_gets_its_own_thread_pool():
+    """After a fork the parent's pool threads do not exist in the child; augmenting there
+    must start a new pool instead of waiting forever on the old one."""
+    script = """
+import multiprocessing as mp
+import numpy as np
+from skmedimg.samplers import _augment
+
+def run():
+    X = np.random.default_rng(0).integers(0, 256, (4, 128, 128, 3), dtype=np.uint8)
+    out = np.empty((64,) + X.shape[1:], np.uint8)
+    _augment.augment_images(X, np.arange(64) % 4, _augment.make_spec(rotation=20, blur=True),
+                            rng=np.random.default_rng(0), out=out)
+    return out
+
+parent = run()
+assert _augment._pool is not None
+ctx = mp.get_context("fork")
+queue = ctx.Queue()
+child = ctx.Process(target=lambda: queue.put(int(run().astype(np.int64).sum())))
+child.start()
+total = queue.get(timeout=60)
+child.join(60)
+assert child.exitcode == 0 and total == int(parent.astype(np.int64).sum())
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
 
 
 # --------------------------------------------------------------------------- targets

@@ -16,13 +16,17 @@ drawn on a grid: angles and zoom in half-pixel steps at the image corner (roundi
 no pixel by more than a quarter pixel), shifts in whole pixels (exact slice copies, no
 interpolation), blur sigmas in 0.05-pixel steps. The grid does not depend on the image
 count, so results do not depend on how images are grouped. Large images get one fused
-warp each, straight from the source into the output.
+warp each, straight from the source into the output (a 3-channel warp through OpenCV's
+faster, bit-identical 4-channel path). The images are split among threads, each calling
+OpenCV single-threaded.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import cv2
@@ -32,10 +36,12 @@ import numpy as np
 # in float64 (exact for every integer up to 2**53) and rounded back.
 _OPENCV_DTYPES = frozenset(np.dtype(t) for t in (np.uint8, np.uint16, np.int16, np.float32,
                                                  np.float64))
+# cv2.cvtColor's dtypes, for the 3 -> 4 channel round trip of 3-channel warps.
+_CVTCOLOR_DTYPES = frozenset(np.dtype(t) for t in (np.uint8, np.uint16, np.float32))
 _MAX_STACK_CHANNELS = 128  # OpenCV 5 refuses more channels in one Mat
 # Up to this many pixels per image, images sharing a transform are stacked into one call
-# and OpenCV runs single-threaded (thread start-up costs more than such an image's work);
-# above it, one fused call per image with OpenCV's own threads is faster.
+# (an OpenCV call's fixed cost is about a small image's own work); above it, one fused call
+# per image, every step of an image while it is in cache, is faster.
 _STACK_MAX_PIXELS = 96 * 96
 _CHUNK_BYTES = 16 * 2**20  # images are processed in chunks of about this many bytes
 _FLAGS = cv2.INTER_LINEAR
@@ -238,11 +244,11 @@ def _combine(*columns: np.ndarray) -> np.ndarray:
     return key
 
 
-def _grouped(keys: np.ndarray, rows: np.ndarray, stack: bool, max_size: int | None = None):
+def _grouped(keys: np.ndarray, rows: np.ndarray, max_size: int | None = None):
     """Groups of ``rows`` with equal (1-D, integer) ``keys``, at most ``max_size`` rows
-    each; singletons unless ``stack``."""
-    if not stack or len(rows) < 2:
-        return [rows[i : i + 1] for i in range(len(rows))]
+    each."""
+    if len(rows) < 2:
+        return [rows] if len(rows) else []
     order = np.argsort(keys[rows], kind="stable")
     bounds = np.flatnonzero(np.diff(keys[rows][order])) + 1
     groups = np.split(rows[order], bounds)
@@ -251,34 +257,36 @@ def _grouped(keys: np.ndarray, rows: np.ndarray, stack: bool, max_size: int | No
     return [g[i : i + max_size] for g in groups for i in range(0, len(g), max_size)]
 
 
-def _opencv_each(func, src, src_rows, dst, rows, *, stack: bool, per_call: int) -> None:
+def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int) -> None:
     """``dst[rows[i]] = func(src[src_rows[i]])`` for one OpenCV function shared by all rows.
 
-    ``func(image, out)`` takes an (H, W) or (H, W, C) image. With ``stack`` the images are
-    stacked on the channel axis and transformed ``per_call`` at a time; otherwise each is
-    transformed straight from ``src`` into its place in ``dst`` (no intermediate copy).
+    ``func(image, out)`` takes an (H, W) or (H, W, C) image. The images are stacked on the
+    channel axis and transformed ``per_call`` at a time.
     """
     _, height, width, channels = dst.shape
-    if stack and len(rows) > 1:
-        pixels = height * width * channels
-        for start in range(0, len(rows), per_call):
-            part = slice(start, start + per_call)
-            k = len(rows[part])
-            # (k, H*W*C) -> (H*W*C, k) is one fast cv2.transpose (numpy's is ~10x slower
-            # for uint8); the channel order (c*k + i) does not matter to a per-channel op.
-            stacked = cv2.transpose(src[src_rows[part]].reshape(k, pixels))
-            result = func(stacked.reshape(height, width, channels * k), None)
-            dst[rows[part]] = cv2.transpose(result.reshape(pixels, k)).reshape(
-                k, height, width, channels
-            )
-        return
-    for i, j in zip(src_rows, rows):
-        a, o = src[i], dst[j]
+    if len(rows) == 1:
+        a, o = src[src_rows[0]], dst[rows[0]]
         if channels == 1:
             a, o = a[:, :, 0], o[:, :, 0]
-        result = func(a, o)
-        if result is not o and not np.shares_memory(result, o):  # OpenCV reallocated
-            o[...] = result.reshape(o.shape)
+        _into(func(a, o), o)
+        return
+    pixels = height * width * channels
+    for start in range(0, len(rows), per_call):
+        part = slice(start, start + per_call)
+        k = len(rows[part])
+        # (k, H*W*C) -> (H*W*C, k) is one fast cv2.transpose (numpy's is ~10x slower
+        # for uint8); the channel order (c*k + i) does not matter to a per-channel op.
+        stacked = cv2.transpose(src[src_rows[part]].reshape(k, pixels))
+        result = func(stacked.reshape(height, width, channels * k), None)
+        dst[rows[part]] = cv2.transpose(result.reshape(pixels, k)).reshape(
+            k, height, width, channels
+        )
+
+
+def _into(result: np.ndarray, o: np.ndarray) -> None:
+    """Copy an OpenCV result into ``o`` unless OpenCV wrote there already."""
+    if result is not o and not np.shares_memory(result, o):  # OpenCV reallocated
+        o[...] = result.reshape(o.shape)
 
 
 def _ksize(sigma: float) -> int:
@@ -296,25 +304,59 @@ def _reflect_index(n: int, t: int) -> np.ndarray:
     return np.where(i > n - 1, period - i, i)
 
 
-def _shift_x(a: np.ndarray, t: int, out: np.ndarray | None = None) -> np.ndarray:
-    """Shift (k, H, W, C) images by ``t`` whole pixels along W, reflecting at the border.
+def _shift_slices(n: int, t: int) -> tuple[tuple[slice, slice], ...] | None:
+    """``(output, source)`` slice pairs shifting an axis of length ``n`` by ``t`` whole
+    pixels with BORDER_REFLECT_101; ``None`` when the shift reflects more than once.
 
-    Slices copy whole runs of pixels, where a gather along W (``np.take``) copies pixel
-    by pixel and costs as much as a warp; the gather is only the fallback for huge shifts.
+    Slices copy whole runs of pixels, where a gather (``np.take``) copies pixel by pixel
+    and costs as much as a warp; the gather is only the fallback for huge shifts.
     """
-    width = a.shape[2]
-    if out is None:
-        out = np.empty_like(a)
-    if abs(t) > width - 2:
-        np.take(a, _reflect_index(width, t), axis=2, out=out)
-    elif t >= 0:
-        out[:, :, t:] = a[:, :, : width - t]
-        out[:, :, :t] = a[:, :, t:0:-1]
-    else:
-        s = -t
-        out[:, :, : width - s] = a[:, :, s:]
-        out[:, :, width - s :] = a[:, :, width - 2 : width - 2 - s : -1]
+    if t == 0:
+        return ((slice(None), slice(None)),)
+    if abs(t) > n - 2:
+        return None
+    if t > 0:
+        return (slice(t, n), slice(0, n - t)), (slice(0, t), slice(t, 0, -1))
+    s = -t
+    return (slice(0, n - s), slice(s, n)), (slice(n - s, n), slice(n - 2, n - 2 - s, -1))
+
+
+def _flip_stack(a: np.ndarray, code: int) -> np.ndarray:
+    """Flip (k, H, W, C) images as ``cv2.flip(image, code)`` does each.
+
+    A horizontal flip reverses every pixel row, so the k images are flipped as one tall
+    (k*H, W) image; a vertical flip reverses whole rows, a fast copy in NumPy.
+    """
+    k, height, width, channels = a.shape
+    if code != 0:  # horizontal part
+        if channels <= 4:
+            tall = a.reshape(k * height, width, channels)
+            a = cv2.flip(tall[:, :, 0] if channels == 1 else tall, 1).reshape(a.shape)
+        else:  # more channels than one OpenCV pixel holds
+            a = a[:, :, ::-1]
+    return a[:, ::-1] if code != 1 else a
+
+
+def _shift_x(a: np.ndarray, t: int) -> np.ndarray:
+    """Shift (k, H, W, C) images by ``t`` whole pixels along W, reflecting at the border."""
+    pairs = _shift_slices(a.shape[2], t)
+    if pairs is None:
+        return np.take(a, _reflect_index(a.shape[2], t), axis=2)
+    out = np.empty_like(a)
+    for to, frm in pairs:
+        out[:, :, to] = a[:, :, frm]
     return out
+
+
+def _shift_into(a: np.ndarray, o: np.ndarray, tx: int, ty: int) -> None:
+    """``o`` = image ``a`` (H, W[, C]) shifted by whole pixels, reflecting at the border."""
+    rows, cols = _shift_slices(a.shape[0], ty), _shift_slices(a.shape[1], tx)
+    if rows is None or cols is None:
+        o[...] = a[_reflect_index(a.shape[0], ty)][:, _reflect_index(a.shape[1], tx)]
+        return
+    for to_y, from_y in rows:
+        for to_x, from_x in cols:
+            o[to_y, to_x] = a[from_y, from_x]
 
 
 def augment_images(
@@ -327,6 +369,11 @@ def augment_images(
     intensity_range: tuple[float, float] | None = None,
 ) -> np.ndarray:
     """Write random augmentations of ``X[indices]`` into ``out`` (same dtype as ``X``).
+
+    Large images are split among as many threads as OpenCV would use
+    (``cv2.getNumThreads()``), each calling OpenCV single-threaded: whole images per
+    thread scale better than OpenCV splitting every image into stripes. All randomness is
+    drawn before the split, so the result does not depend on the thread count.
 
     Parameters
     ----------
@@ -361,88 +408,214 @@ def augment_images(
         return out
     if spec.uses_intensity and intensity_range is None:
         intensity_range = value_range(X)
-    p = _draw(spec, m, height, width, rng)
-
-    native = X.dtype in _OPENCV_DTYPES
-    work_dtype = X.dtype if native else np.dtype(np.float64)
+    plan = _Plan(_draw(spec, m, height, width, rng), X.dtype, height, width, channels,
+                 intensity_range)
     stack = height * width <= _STACK_MAX_PIXELS
-    per_call = max(1, _MAX_STACK_CHANNELS // channels)
-    # Native dtypes are read from X and written to out directly: no chunking needed except
-    # for the float copies of the intensity step; other dtypes are converted chunk-wise.
-    image_bytes = height * width * channels * work_dtype.itemsize
-    gather = max(1, _CHUNK_BYTES // image_bytes)  # rows gathered at once by NumPy steps
-    chunk = m if native else gather
-    each = {"stack": stack, "per_call": per_call}
+    parts = plan.parts(m, stack)
+    # Stacked small images are bound by Python's per-call work, which threads do not share
+    # (measured: no gain at 28 px, a loss at 64 px); large images are bound by OpenCV.
+    workers = 1 if stack else min(_n_threads(), len(parts))
 
-    # Which rows need what. Integer keys: equal keys mean the same transform, as the
-    # parameters live on a grid.
-    mats = _affine_matrices(p, height, width)
-    plain = (p["angle"] == 0) & (p["scale"] == 1)
-    flipped = (p["fx"] == -1) | (p["fy"] == -1)
-    shifted = (p["tx"] != 0) | (p["ty"] != 0)
-    only_flip = plain & flipped & ~shifted
-    only_shift = plain & shifted & ~flipped  # whole pixels: exact slice copies
-    warped = ~plain | (flipped & shifted)
-    untouched = plain & ~flipped & ~shifted
-    flip_code = np.where(p["fx"] == -1, np.where(p["fy"] == -1, -1, 1), 0)
-    warp_keys = _combine(p["angle_bin"], p["zoom_bin"], p["tx"], p["ty"], p["fx"], p["fy"])
-    tx_keys, ty_keys = p["tx"].astype(np.int64), p["ty"].astype(np.int64)
-    sigma_keys = np.round(p["sigma"] * 20).astype(np.int64)
-    intensity = (p["brightness"] != 0) | (p["contrast"] != 1) | (p["gamma"] != 1)
-    size = (width, height)
+    def run(part):
+        if stack:
+            _augment_stacked(Xv, indices, outv, part, plan)
+        else:
+            _augment_each(Xv, indices, outv, part, plan)
 
-    with _opencv_threads(1 if stack else None):
-        for start in range(0, m, chunk):
-            stop = min(start + chunk, m)
-            local = np.arange(stop - start)
-            if native:
-                src, src_of, dst = Xv, indices[start:stop], outv[start:stop]
-            else:  # OpenCV cannot take this dtype: work on a float64 copy of the chunk
-                src, src_of = Xv[indices[start:stop]].astype(work_dtype), local
-                dst = np.empty_like(src)
-
-            def sel(mask, _start=start, _stop=stop, _local=local):
-                return _local[mask[_start:_stop]]
-
-            rows = sel(untouched)
-            dst[rows] = src[src_of[rows]]
-            for group in _grouped(flip_code[start:stop], sel(only_flip), stack):
-                code = int(flip_code[start + group[0]])
-                _opencv_each(lambda a, o, c=code: cv2.flip(a, c, dst=o),
-                             src, src_of[group], dst, group, **each)
-            rows = sel(only_shift)
-            if stack:  # x pass then y pass, each vectorised over images sharing an offset
-                for group in _grouped(tx_keys[start:stop], rows, True, gather):
-                    dst[group] = _shift_x(src[src_of[group]], int(tx_keys[start + group[0]]))
-                for group in _grouped(ty_keys[start:stop], rows[ty_keys[start + rows] != 0],
-                                      True, gather):
-                    index = _reflect_index(height, int(ty_keys[start + group[0]]))
-                    dst[group] = dst[group][:, index]  # whole rows: a fast gather
-            for j in rows if not stack else ():  # large images: straight into place
-                a = src[src_of[j] : src_of[j] + 1]
-                if ty_keys[start + j]:
-                    a = a[:, _reflect_index(height, int(ty_keys[start + j]))]
-                _shift_x(a, int(tx_keys[start + j]), out=dst[j : j + 1])
-            for group in _grouped(warp_keys[start:stop], sel(warped), stack):
-                M = mats[start + group[0]]
-                _opencv_each(
-                    lambda a, o, M=M: cv2.warpAffine(a, M, size, dst=o, flags=_FLAGS,
-                                                     borderMode=_BORDER),
-                    src, src_of[group], dst, group, **each,
-                )
-            for group in _grouped(sigma_keys[start:stop], sel(p["sigma"] > 0), stack):
-                s = float(p["sigma"][start + group[0]])
-                _opencv_each(
-                    lambda a, o, s=s: cv2.GaussianBlur(a, (_ksize(s),) * 2, s, dst=o,
-                                                       borderType=_BORDER),
-                    dst, group, dst, group, **each,
-                )
-            rows, step = sel(intensity), gather // 4 + 1  # float32 copies: 4x a uint8 row
-            for part in (rows[i : i + step] for i in range(0, len(rows), step)):
-                dst[part] = _intensity(dst[part], p, start + part, intensity_range)
-            if not native:
-                outv[start:stop] = _cast(dst, X.dtype)
+    with _opencv_threads(1):
+        _run_parts(run, parts, workers)
     return out
+
+
+def copy_images(src: np.ndarray, dst: np.ndarray) -> None:
+    """``dst[...] = src`` for large image arrays, split among threads: the first write to
+    a freshly allocated output costs the kernel's page zeroing, which threads share."""
+    n = len(src)
+    workers = min(_n_threads(), n) if src.nbytes >= _CHUNK_BYTES else 1
+    step = -(-n // workers)
+    parts = [slice(s, min(s + step, n)) for s in range(0, n, step)]
+    _run_parts(lambda part: np.copyto(dst[part], src[part]), parts, workers)
+
+
+def _n_threads() -> int:
+    """Threads for one augmentation call: OpenCV's own setting (all cores by default;
+    ``cv2.setNumThreads(1)`` makes the samplers single-threaded too)."""
+    return max(1, cv2.getNumThreads())
+
+
+_pool_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+_pool_size = 0
+
+
+def _executor(workers: int) -> ThreadPoolExecutor:
+    """A process-wide pool of at least ``workers`` threads, kept between calls: starting
+    threads costs about a millisecond each on a busy machine, every call."""
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size < workers:
+            if _pool is not None:
+                _pool.shutdown(wait=False)  # work already queued there still runs
+            _pool = ThreadPoolExecutor(workers, thread_name_prefix="skmedimg-augment")
+            _pool_size = workers
+        return _pool
+
+
+def _forget_pool() -> None:
+    """In a forked child the pool's threads do not exist: start a new pool when needed."""
+    global _pool, _pool_lock, _pool_size
+    _pool, _pool_lock, _pool_size = None, threading.Lock(), 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
+def _run_parts(func, parts: list, workers: int) -> None:
+    """``func(part)`` for every part, on ``workers`` threads (NumPy and OpenCV release
+    the GIL while they work on pixels). The parts must not wait on each other."""
+    if workers <= 1:
+        for part in parts:
+            func(part)
+        return
+    futures = [_executor(workers).submit(func, part) for part in parts]
+    try:
+        for future in futures:
+            future.result()
+    finally:  # on an error, do not leave parts running into the caller's output
+        for future in futures:
+            future.cancel()
+        wait(futures)
+
+
+class _Plan:
+    """Everything decided before the pixels are touched: per-row parameters and keys.
+
+    Integer keys: equal keys mean the same transform, as the parameters live on a grid.
+    """
+
+    def __init__(self, p, dtype, height, width, channels, intensity_range):
+        self.p = p
+        self.dtype = np.dtype(dtype)
+        self.native = self.dtype in _OPENCV_DTYPES
+        self.work_dtype = self.dtype if self.native else np.dtype(np.float64)
+        self.size = (width, height)
+        self.channels = channels
+        self.intensity_range = intensity_range
+        image_bytes = height * width * channels * self.work_dtype.itemsize
+        self.gather = max(1, _CHUNK_BYTES // image_bytes)  # rows gathered at once by NumPy
+        self.per_call = max(1, _MAX_STACK_CHANNELS // channels)
+        # 3-channel warps are about 1.6x faster through OpenCV's 4-channel path, and
+        # bit-identical (each channel is interpolated on its own either way).
+        self.warp_via_4 = channels == 3 and self.dtype in _CVTCOLOR_DTYPES
+
+        self.mats = _affine_matrices(p, height, width)
+        plain = (p["angle"] == 0) & (p["scale"] == 1)
+        flipped = (p["fx"] == -1) | (p["fy"] == -1)
+        shifted = (p["tx"] != 0) | (p["ty"] != 0)
+        self.untouched = plain & ~flipped & ~shifted
+        self.only_flip = plain & flipped & ~shifted
+        self.only_shift = plain & shifted & ~flipped  # whole pixels: exact slice copies
+        self.warped = ~plain | (flipped & shifted)
+        self.flip_code = np.where(p["fx"] == -1, np.where(p["fy"] == -1, -1, 1), 0)
+        self.warp_keys = _combine(p["angle_bin"], p["zoom_bin"], p["tx"], p["ty"], p["fx"],
+                                  p["fy"])
+        self.tx, self.ty = p["tx"].astype(np.int64), p["ty"].astype(np.int64)
+        self.sigma_keys = np.round(p["sigma"] * 20).astype(np.int64)
+        self.intensity = (p["brightness"] != 0) | (p["contrast"] != 1) | (p["gamma"] != 1)
+
+    def parts(self, m: int, stack: bool) -> list[slice]:
+        """Row ranges processed independently (by one thread each at a time)."""
+        if not stack:  # many small parts balance the threads' loads
+            size = max(1, m // (8 * _n_threads()))
+        elif not self.native:  # float64 working copies: keep each part's copy small
+            size = self.gather
+        else:  # one part keeps the groups of shared transforms large
+            size = m
+        return [slice(s, min(s + size, m)) for s in range(0, m, size)]
+
+    def warp(self, a, o, row):
+        return cv2.warpAffine(a, self.mats[row], self.size, dst=o, flags=_FLAGS,
+                              borderMode=_BORDER)
+
+    def blur(self, a, o, row):
+        s = float(self.p["sigma"][row])
+        return cv2.GaussianBlur(a, (_ksize(s),) * 2, s, dst=o, borderType=_BORDER)
+
+
+def _augment_each(Xv, indices, outv, part: slice, plan: _Plan) -> None:
+    """Large images: every step of one image after the other, straight from the source
+    into its place in the output (the image stays in cache between steps)."""
+    channels, native = plan.channels, plan.native
+    if plan.warp_via_4:
+        four = np.empty(Xv.shape[1:3] + (4,), plan.dtype)
+        four_out = np.empty_like(four)
+    for row in range(part.start, part.stop):
+        a = Xv[indices[row]]
+        o = outv[row] if native else np.empty(a.shape, plan.work_dtype)
+        if not native:
+            a = a.astype(plan.work_dtype)
+        if channels == 1:  # OpenCV wants (H, W) for one channel
+            a, o = a[:, :, 0], o[:, :, 0]
+        if plan.warped[row]:
+            if plan.warp_via_4:
+                cv2.cvtColor(a, cv2.COLOR_BGR2BGRA, dst=four)
+                plan.warp(four, four_out, row)
+                cv2.cvtColor(four_out, cv2.COLOR_BGRA2BGR, dst=o)
+            else:
+                _into(plan.warp(a, o, row), o)
+        elif plan.only_flip[row]:
+            _into(cv2.flip(a, int(plan.flip_code[row]), dst=o), o)
+        elif plan.only_shift[row]:
+            _shift_into(a, o, int(plan.tx[row]), int(plan.ty[row]))
+        if plan.sigma_keys[row]:  # in place after a geometric step, else from the source
+            _into(plan.blur(a if plan.untouched[row] else o, o, row), o)
+        elif plan.untouched[row]:
+            o[...] = a
+        o = o.reshape(a.shape[:2] + (channels,))
+        if plan.intensity[row]:
+            o[...] = _intensity(o[None], plan.p, np.array([row]), plan.intensity_range)[0]
+        if not native:
+            outv[row] = _cast(o, plan.dtype)
+
+
+def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
+    """Small images: those sharing a transform go through one OpenCV call, stacked."""
+    start, stop = part.start, part.stop
+    local = np.arange(stop - start)
+    if plan.native:
+        src, src_of, dst = Xv, indices[start:stop], outv[start:stop]
+    else:  # OpenCV cannot take this dtype: work on a float64 copy of the part
+        src, src_of = Xv[indices[start:stop]].astype(plan.work_dtype), local
+        dst = np.empty_like(src)
+    each = {"per_call": plan.per_call}
+
+    def sel(mask):
+        return local[mask[start:stop]]
+
+    rows = sel(plan.untouched)
+    dst[rows] = src[src_of[rows]]
+    for group in _grouped(plan.flip_code[start:stop], sel(plan.only_flip), plan.gather):
+        dst[group] = _flip_stack(src[src_of[group]], int(plan.flip_code[start + group[0]]))
+    # Shifts: an x pass then a y pass, each vectorised over the images sharing an offset.
+    rows = sel(plan.only_shift)
+    for group in _grouped(plan.tx[start:stop], rows, plan.gather):
+        dst[group] = _shift_x(src[src_of[group]], int(plan.tx[start + group[0]]))
+    for group in _grouped(plan.ty[start:stop], rows[plan.ty[start + rows] != 0],
+                          plan.gather):
+        index = _reflect_index(dst.shape[1], int(plan.ty[start + group[0]]))
+        dst[group] = dst[group][:, index]  # whole rows: a fast gather
+    for group in _grouped(plan.warp_keys[start:stop], sel(plan.warped)):
+        _opencv_each(lambda a, o, r=start + group[0]: plan.warp(a, o, r),
+                     src, src_of[group], dst, group, **each)
+    for group in _grouped(plan.sigma_keys[start:stop], sel(plan.p["sigma"] > 0)):
+        _opencv_each(lambda a, o, r=start + group[0]: plan.blur(a, o, r),
+                     dst, group, dst, group, **each)
+    rows, step = sel(plan.intensity), plan.gather // 4 + 1  # float32: 4x a uint8 row
+    for chunk in (rows[i : i + step] for i in range(0, len(rows), step)):
+        dst[chunk] = _intensity(dst[chunk], plan.p, start + chunk, plan.intensity_range)
+    if not plan.native:
+        outv[start:stop] = _cast(dst, plan.dtype)
 
 
 def _intensity(images: np.ndarray, p: dict, rows: np.ndarray, bounds) -> np.ndarray:

@@ -11,7 +11,13 @@ from imblearn.utils._docstring import _random_state_docstring
 from sklearn.utils import check_random_state
 
 from .._sklearn_compat import Interval, StrOptions
-from ._augment import AugmentationSpec, augment_images, make_spec, value_range
+from ._augment import (
+    AugmentationSpec,
+    augment_images,
+    copy_images,
+    make_spec,
+    value_range,
+)
 from ._base import ImageSamplerMixin
 
 _AUGMENTATION_PARAMS = (
@@ -46,7 +52,7 @@ def resample_images(X, y, new_indices, spec, random_state):
     """
     n = X.shape[0]
     X_res = np.empty((n + len(new_indices),) + X.shape[1:], dtype=X.dtype)
-    X_res[:n] = X
+    copy_images(X, X_res[:n])
     intensity_range = value_range(X) if spec is not None and spec.uses_intensity else None
     if spec is None:
         np.take(X, new_indices, axis=0, out=X_res[n:])
@@ -156,9 +162,12 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
     stay within the source image's range. To share OpenCV calls between images, angles
     and zoom factors are drawn on a grid that moves no pixel by more than a quarter pixel,
     shifts in whole pixels and blur sigmas in steps of 0.05 pixel; the blur kernel spans
-    +-2 sigma. Intensity steps clip to ``intensity_range_``. Multilabel targets are
-    refused with a pointer to :class:`MultilabelRandomOverSampler`; one-hot targets come
-    back one-hot as in imbalanced-learn (two classes as one column).
+    +-2 sigma. Images larger than 96x96 pixels are augmented on ``cv2.getNumThreads()``
+    threads (set ``cv2.setNumThreads`` or ``OPENCV_FOR_THREADS_NUM`` to limit them); the
+    result does not depend on the thread count. Intensity steps clip to
+    ``intensity_range_``. Multilabel targets are refused with a pointer to
+    :class:`MultilabelRandomOverSampler`; one-hot targets come back one-hot as in
+    imbalanced-learn (two classes as one column).
 
     Examples
     --------
