@@ -582,6 +582,7 @@ class CNNClassifier(KerasClassifier):
             higher_is_better = ("auc", "recall", "precision", "f2", "acc")
             mode = "max" if any(k in self.monitor for k in higher_is_better) else "min"
             callbacks += [
+                _MonitorCheck(self.monitor),
                 keras.callbacks.EarlyStopping(
                     monitor=self.monitor, mode=mode, patience=self.patience,
                     restore_best_weights=True,
@@ -646,6 +647,28 @@ class CNNClassifier(KerasClassifier):
     def score(self, X, y, sample_weight=None) -> float:
         """Accuracy (subset accuracy for multilabel), as in scikit-learn."""
         return ClassifierMixin.score(self, X, y, sample_weight=sample_weight)
+
+
+class _MonitorCheck(keras.callbacks.Callback):
+    """Fail on a ``monitor`` the model does not log, after the first epoch.
+
+    Keras' EarlyStopping only warns and then never stops, and the logged names depend on
+    the compiled metrics, so they can only be checked against a real epoch's logs.
+    """
+
+    def __init__(self, monitor: str):
+        super().__init__()
+        self.monitor = monitor
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.monitor not in logs:
+            logged = sorted(k for k in logs if k.startswith("val_"))
+            raise ValueError(
+                f"monitor={self.monitor!r} is not logged by this model; its validation "
+                f"quantities are {logged}. Pass one of them (metrics='auto' logs val_auc, "
+                "val_recall, val_precision and val_f2)."
+            )
 
 
 def _binary_dict(class_weight, classes):

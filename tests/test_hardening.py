@@ -426,6 +426,11 @@ ROWS = [
     Row("invalid parameter value", "ThresholdTuner.fit (objective)",
         lambda c: ThresholdTuner(CNNClassifier(**FAST), objective="sensitivity!").fit(c.X, c.y),
         ValueError, "Unknown objective 'sensitivity!'; expected one of"),
+    Row("invalid parameter value", "CNNClassifier.fit (monitor)",
+        lambda c: CNNClassifier(**{**FAST, "validation_fraction": 0.25, "metrics": "auto",
+                                   "monitor": "val_sensitivity"}).fit(c.X, c.y),
+        ValueError, r"monitor='val_sensitivity' is not logged by this model; its validation "
+        r"quantities are \['val_auc', 'val_f2', 'val_loss', 'val_precision', 'val_recall'\]"),
     Row("invalid parameter value", "clinical_report (n_bootstraps)",
         lambda c: clinical_report(c.y, y_score=c.score, n_bootstraps=-1), ValueError,
         "n_bootstraps must be an int >= 0; got -1"),
