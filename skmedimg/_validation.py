@@ -111,8 +111,31 @@ def check_random_seed(random_state) -> int | None:
     raise ValueError(f"random_state must be None, an int or a RandomState; got {random_state!r}.")
 
 
-def available_memory() -> int | None:
-    """Bytes of memory this machine can give now (``None`` when it cannot be told)."""
+# (limit, usage) files of the memory cgroup this process runs in, v2 then v1; inside a
+# container its own cgroup is mounted at these paths.
+_CGROUP_MEMORY_FILES = (
+    ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+    ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),
+)
+
+
+def _cgroup_memory_left() -> int | None:
+    """Bytes left under a container's memory limit (``None`` when there is no limit)."""
+    for limit_file, usage_file in _CGROUP_MEMORY_FILES:
+        try:
+            with open(limit_file) as f:
+                limit = f.read().strip()
+            with open(usage_file) as f:
+                usage = int(f.read().strip())
+        except (OSError, ValueError):
+            continue
+        if limit == "max" or not limit.isdigit() or int(limit) >= 2**60:  # no limit
+            return None
+        return max(0, int(limit) - usage)
+    return None
+
+
+def _host_memory_available() -> int | None:
     try:
         import psutil
 
@@ -130,6 +153,14 @@ def available_memory() -> int | None:
         return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
     except (AttributeError, ValueError, OSError):
         return None
+
+
+def available_memory() -> int | None:
+    """Bytes of memory this process can get now (``None`` when it cannot be told): the
+    machine's available memory, or what is left under the container's (cgroup) memory
+    limit when that is less -- a container sees the whole host's memory as available."""
+    known = [m for m in (_host_memory_available(), _cgroup_memory_left()) if m is not None]
+    return min(known) if known else None
 
 
 def check_resampled_size(n_rows: int, row_bytes: int, *, owner: str, param: str) -> None:

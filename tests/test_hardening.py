@@ -34,7 +34,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from skmedimg import CNNClassifier, ThresholdTuner
-from skmedimg.datasets import load_medmnist, make_lesion_images
+from skmedimg.datasets import load_image_folder, load_medmnist, make_lesion_images
 from skmedimg.metrics import (
     clinical_report,
     f2_score,
@@ -83,6 +83,17 @@ def _npz(tmp_path, **arrays):
     path = tmp_path / f"data{len(list(tmp_path.iterdir()))}.npz"
     np.savez(path, **arrays)
     return path
+
+
+def _folder(tmp_path, X):
+    """An image folder (one class sub-folder) of the images ``X``."""
+    import cv2
+
+    root = tmp_path / f"folder{len(list(tmp_path.iterdir()))}"
+    (root / "a").mkdir(parents=True)
+    for i, image in enumerate(X):
+        cv2.imwrite(str(root / "a" / f"{i}.png"), image)
+    return root
 
 
 @pytest.fixture(scope="module")
@@ -394,6 +405,9 @@ ROWS = [
     Row("huge sampling_strategy", "CNNClassifier.fit (sampler=...)",
         lambda c: CNNClassifier(sampler=_aug(sampling_strategy=HUGE), **FAST).fit(c.X_big, c.y),
         ValueError, "sampling_strategy asks for 1,000,000,030 images", fast=True),
+    Row("huge image_size", "load_image_folder",
+        lambda c, tmp: load_image_folder(_folder(tmp, c.X), image_size=10**6), ValueError,
+        r"image_size=1000000 would need at least .* GiB for 40 images", fast=True),
     # ------------------------------------------------------------- bad targets
     Row("continuous y", "CNNClassifier.fit",
         lambda c: CNNClassifier(**FAST).fit(c.X, c.score), ValueError,

@@ -302,6 +302,33 @@ def test_image_folder_argument_errors(tree, tmp_path):
         load_image_folder(tree, image_size=0)
 
 
+def test_image_folder_image_size_beyond_memory_fails_before_reading(tree, monkeypatch):
+    from skmedimg.datasets import _loaders
+
+    def must_not_read(*args, **kwargs):
+        raise AssertionError("files were read")
+
+    monkeypatch.setattr(_loaders, "_read_many", must_not_read)
+    with pytest.raises(ValueError, match=r"image_size=1000000 would need at least .* GiB "
+                                         r"for 5 images, more than the .* GiB of memory"):
+        load_image_folder(tree, image_size=10**6)
+
+
+def test_available_memory_respects_a_container_limit(tmp_path, monkeypatch):
+    from skmedimg import _validation
+
+    limit, usage = tmp_path / "memory.max", tmp_path / "memory.current"
+    monkeypatch.setattr(_validation, "_CGROUP_MEMORY_FILES", ((str(limit), str(usage)),))
+    limit.write_text("max\n")
+    usage.write_text("1000\n")
+    host = _validation._host_memory_available()
+    assert host > 2**20 and _validation.available_memory() == pytest.approx(host, rel=0.05)
+    limit.write_text(f"{2**20 + 1000}\n")  # 1 MiB left under the container's limit
+    assert _validation.available_memory() == 2**20
+    usage.write_text(f"{2**21}\n")  # over the limit: nothing left, not a negative number
+    assert _validation.available_memory() == 0
+
+
 def test_image_folder_extensions(tree):
     data = load_image_folder(tree, image_size=8, extensions=["png", ".TIFF", ".jpg"])
     assert len(data.images) == 5

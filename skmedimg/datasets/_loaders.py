@@ -22,7 +22,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.utils import Bunch
 
-from .._validation import check_images
+from .._validation import available_memory, check_images
 
 __all__ = [
     "IMAGE_EXTENSIONS",
@@ -114,6 +114,19 @@ def _check_image_size(image_size) -> tuple[int, int] | None:
     if h < 1 or w < 1:
         raise ValueError(f"image_size must be positive; got {image_size!r}.")
     return int(h), int(w)
+
+
+def _check_resized_memory(n_images: int, size, channels: int, image_size) -> None:
+    """Fail before reading when the resized images cannot fit in memory (one byte per
+    value at least); OpenCV would otherwise fail on the first huge resize."""
+    need = n_images * size[0] * size[1] * channels
+    avail = available_memory()
+    if avail is not None and need > avail:
+        raise ValueError(
+            f"image_size={image_size!r} would need at least {need / 2**30:,.1f} GiB for "
+            f"{n_images:,} images, more than the {avail / 2**30:,.1f} GiB of memory "
+            "available; choose a smaller image_size."
+        )
 
 
 def _check_extensions(extensions) -> frozenset[str]:
@@ -589,6 +602,8 @@ def load_image_folder(
         paths.extend(images)
         labels.extend([k] * len(images))
 
+    if size is not None:
+        _check_resized_memory(len(paths), size, 1 if color == "grayscale" else 3, image_size)
     results = _read_many(paths, flags, size, n_jobs)
     failures.extend((str(p), reason) for p, (_, reason) in zip(paths, results) if reason)
     _handle_failures(failures, on_error, "files or folders")
