@@ -171,7 +171,8 @@ def test_flip_with_probability_is_source_or_mirror(binary_images):
 
 
 @pytest.mark.parametrize("fraction", [0.4, 1.0])  # 1.0: shifts beyond the border too
-@pytest.mark.parametrize("shape", [(9, 11, 3), (100, 104)], ids=["grouped", "per-image"])
+@pytest.mark.parametrize("shape", [(9, 11, 3), (100, 104), (101, 98, 3)],
+                         ids=["grouped", "per-image", "per-image-rgb"])
 def test_whole_pixel_shift_is_exact_reflection(shape, fraction):
     rng = np.random.default_rng(0)
     X = rng.integers(0, 256, (30,) + shape, dtype=np.uint8)
