@@ -602,7 +602,8 @@ def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
     def sel(mask):
         return local[mask[start:stop]]
 
-    rows = sel(plan.untouched)
+    blurred = plan.p["sigma"] > 0
+    rows = sel(plan.untouched & ~blurred)  # blurred ones are blurred from the source below
     dst[rows] = src[src_of[rows]]
     for group in _grouped(plan.flip_code[start:stop], sel(plan.only_flip), plan.gather):
         dst[group] = _flip_stack(src[src_of[group]], int(plan.flip_code[start + group[0]]))
@@ -617,9 +618,12 @@ def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
     for group in _grouped(plan.warp_keys[start:stop], sel(plan.warped)):
         _opencv_each(lambda a, o, r=start + group[0]: plan.warp(a, o, r),
                      src, src_of[group], dst, group, **each)
-    for group in _grouped(plan.sigma_keys[start:stop], sel(plan.p["sigma"] > 0)):
-        _opencv_each(lambda a, o, r=start + group[0]: plan.blur(a, o, r),
-                     dst, group, dst, group, **each)
+    for moved in (False, True):  # after a geometric step in place, else from the source
+        rows = sel(blurred & (plan.untouched != moved))
+        for group in _grouped(plan.sigma_keys[start:stop], rows):
+            _opencv_each(lambda a, o, r=start + group[0]: plan.blur(a, o, r),
+                         dst if moved else src, group if moved else src_of[group], dst,
+                         group, **each)
     rows, step = sel(plan.intensity), plan.gather // 4 + 1  # float32: 4x a uint8 row
     for chunk in (rows[i : i + step] for i in range(0, len(rows), step)):
         dst[chunk] = _intensity(dst[chunk], plan.p, start + chunk, plan.intensity_range)
