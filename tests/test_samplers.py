@@ -266,6 +266,18 @@ def test_large_images_same_result_for_any_thread_count(dtype, channels):
     assert np.mean([not np.array_equal(a, b) for a, b in zip(new, sources)]) > 0.9
 
 
+@pytest.mark.parametrize("channels", [None, 3])
+def test_large_non_contiguous_images_work_like_a_contiguous_copy(channels):
+    X, y = make_lesion_images(10, weights=(0.5, 0.5), image_size=200, n_channels=channels,
+                              random_state=RND_SEED)
+    view = X[:, ::2, 1::2]  # 100x100, strided: the per-image path
+    assert not view.flags.c_contiguous
+    sampler = AugmentingOverSampler(sampling_strategy={0: 5, 1: 25}, **FULL_AUGMENTATION,
+                                    random_state=RND_SEED)
+    from_view = sampler.fit_resample(view, y)[0]
+    np.testing.assert_array_equal(from_view, sampler.fit_resample(view.copy(), y)[0])
+
+
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.float32])
 def test_three_channel_warps_through_four_channels_are_bit_identical(dtype):
     import cv2

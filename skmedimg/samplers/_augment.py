@@ -570,7 +570,7 @@ def _augment_each(Xv, indices, outv, part: slice, plan: _Plan) -> None:
             if plan.warp_via_4:
                 cv2.cvtColor(a, cv2.COLOR_BGR2BGRA, dst=four)
                 plan.warp(four, four_out, row)
-                cv2.cvtColor(four_out, cv2.COLOR_BGRA2BGR, dst=o)
+                _into(cv2.cvtColor(four_out, cv2.COLOR_BGRA2BGR, dst=o), o)
             else:
                 _into(plan.warp(a, o, row), o)
         elif plan.only_flip[row]:
