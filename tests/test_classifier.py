@@ -1,6 +1,7 @@
 """CNNClassifier: scikit-learn compatibility, targets, class weights and input checks."""
 
 import pickle
+import time
 
 import joblib
 import keras
@@ -182,6 +183,36 @@ def test_same_seed_identical_predictions(lesion_data):
     np.testing.assert_array_equal(a, b)
     c = CNNClassifier(**{**FAST, "random_state": 1}).fit(X, y).predict_proba(X)
     assert not np.array_equal(a, c)
+
+
+def test_seeded_fit_unaffected_by_other_threads_drawing_from_random(lesion_data):
+    """Keras seeds unseeded initializers from Python's global ``random``; a thread
+    drawing from it during the fit (a Dask worker's event loop does) must not change the
+    initial weights (it did: a different ROC AUC for the same seeded fit)."""
+    import random
+    import threading
+
+    X, y = lesion_data
+    clf = CNNClassifier(**{**FAST, "epochs": 1})
+    reference = clf.fit(X, y).model_.get_weights()
+    stop = threading.Event()
+    draws = []
+
+    def draw_from_random():
+        while not stop.is_set():
+            draws.append(random.random())
+            time.sleep(0)  # hand the interpreter over as often as possible
+
+    disturber = threading.Thread(target=draw_from_random)
+    disturber.start()
+    try:
+        disturbed = clone(clf).fit(X, y).model_.get_weights()
+    finally:
+        stop.set()
+        disturber.join()
+    assert len(draws) > 100  # the other thread did draw during the fit
+    for a, b in zip(disturbed, reference):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_failed_fit_is_not_fitted(lesion_data):
