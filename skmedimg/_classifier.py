@@ -74,21 +74,21 @@ class _ThreadRandom:
         return getattr(getattr(self.local, "rng", None) or random, name)
 
 
-def _install_thread_random() -> _ThreadRandom | None:
+def _install_thread_random() -> _ThreadRandom:
     # A private Keras module (keras/src/random/seed_generator.py, Keras 3.0 to 3.15 at
     # least); without it seeded fits are only repeatable when no other thread uses
-    # ``random``, as before.
+    # ``random``, as before, and the returned stand-in is simply never consulted.
     try:
         from keras.src.random import seed_generator
     except ImportError:  # pragma: no cover - a Keras without that module
-        return None
+        return _ThreadRandom()
     current = getattr(seed_generator, "python_random", None)
-    if isinstance(current, _ThreadRandom):
+    if isinstance(current, _ThreadRandom):  # installed by an earlier import
         return current
-    if current is not random:  # pragma: no cover - Keras changed; leave it alone
-        return None
-    seed_generator.python_random = _ThreadRandom()
-    return seed_generator.python_random
+    stand_in = _ThreadRandom()
+    if current is random:  # otherwise Keras changed: leave it alone
+        seed_generator.python_random = stand_in
+    return stand_in
 
 
 _THREAD_RANDOM = _install_thread_random()
@@ -108,7 +108,7 @@ def _seeded(seed: int | None):
         return
     py_state, np_state = random.getstate(), np.random.get_state()  # noqa: NPY002
     keras.utils.set_random_seed(seed)
-    local = _THREAD_RANDOM.local if _THREAD_RANDOM is not None else threading.local()
+    local = _THREAD_RANDOM.local
     previous = getattr(local, "rng", None)
     local.rng = random.Random(seed)
     try:
