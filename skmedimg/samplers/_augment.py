@@ -125,20 +125,17 @@ _threads_saved = None
 
 
 @contextlib.contextmanager
-def _opencv_threads(n: int | None):
-    """Run OpenCV with ``n`` threads, restoring the caller's setting afterwards.
+def _opencv_single_threaded():
+    """Run OpenCV single-threaded, restoring the caller's setting afterwards.
 
     The setting is process-wide, so concurrent users (PyDataset worker threads) share it:
     the first one in saves the caller's value and the last one out restores it.
     """
     global _threads_users, _threads_saved
-    if n is None:
-        yield
-        return
     with _threads_lock:
         if _threads_users == 0:
             _threads_saved = cv2.getNumThreads()
-            cv2.setNumThreads(n)
+            cv2.setNumThreads(1)
         _threads_users += 1
     try:
         yield
@@ -420,10 +417,11 @@ def augment_images(
     plan = _Plan(_draw(spec, m, height, width, rng), X.dtype, height, width, channels,
                  intensity_range)
     stack = height * width <= _STACK_MAX_PIXELS
-    parts = plan.parts(m, stack)
+    n_threads = _n_threads()
+    parts = plan.parts(m, stack, n_threads)
     # Stacked small images are bound by Python's per-call work, which threads do not share
     # (measured: no gain at 28 px, a loss at 64 px); large images are bound by OpenCV.
-    workers = 1 if stack else min(_n_threads(), len(parts))
+    workers = 1 if stack else min(n_threads, len(parts))
 
     def run(part):
         if stack:
@@ -431,7 +429,7 @@ def augment_images(
         else:
             _augment_each(Xv, indices, outv, part, plan)
 
-    with _opencv_threads(1):
+    with _opencv_single_threaded():
         _run_parts(run, parts, workers)
     return out
 
@@ -524,7 +522,7 @@ class _Plan:
         shifted = (p["tx"] != 0) | (p["ty"] != 0)
         self.untouched = plain & ~flipped & ~shifted
         self.only_flip = plain & flipped & ~shifted
-        self.only_shift = plain & shifted & ~flipped  # whole pixels: exact slice copies
+        self.only_shift = plain & shifted & ~flipped  # whole pixels: exact copies
         self.warped = ~plain | (flipped & shifted)
         self.flip_code = np.where(p["fx"] == -1, np.where(p["fy"] == -1, -1, 1), 0)
         self.warp_keys = _combine(p["angle_bin"], p["zoom_bin"], p["tx"], p["ty"], p["fx"],
@@ -533,10 +531,10 @@ class _Plan:
         self.sigma_keys = np.round(p["sigma"] * 20).astype(np.int64)
         self.intensity = (p["brightness"] != 0) | (p["contrast"] != 1) | (p["gamma"] != 1)
 
-    def parts(self, m: int, stack: bool) -> list[slice]:
+    def parts(self, m: int, stack: bool, n_threads: int) -> list[slice]:
         """Row ranges processed independently (by one thread each at a time)."""
         if not stack:  # many small parts balance the threads' loads
-            size = max(1, m // (8 * _n_threads()))
+            size = max(1, m // (8 * n_threads))
         elif not self.native:  # float64 working copies: keep each part's copy small
             size = self.gather
         else:  # one part keeps the groups of shared transforms large
