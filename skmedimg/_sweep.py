@@ -106,11 +106,11 @@ def sweep_scores(*, y_true, y_score, sample_weight=None) -> Sweep:
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-        Boolean (or 0/1) mask of the positive samples.
+        Boolean (or 0/1) mask of the positive samples; other values are an error.
     y_score : array-like of shape (n_samples,)
         Scores; higher means more likely positive.
     sample_weight : array-like of shape (n_samples,), optional
-        Per-sample weights for the counts.
+        Non-negative per-sample weights for the counts.
 
     Returns
     -------
@@ -130,7 +130,15 @@ def sweep_scores(*, y_true, y_score, sample_weight=None) -> Sweep:
         raise TypeError(f"y_score must hold numeric scores; got dtype {y_score.dtype}.")
     if y_score.dtype.kind not in "uifb":
         y_score = y_score.astype(np.float64)
-    y_true = np.asarray(y_true, dtype=bool)
+    y_true = np.asarray(y_true)
+    if y_true.dtype.kind != "b":
+        # a cast to bool would read every non-zero label (2, -1, "neg") as positive
+        if y_true.dtype.kind not in "iuf" or not ((y_true == 0) | (y_true == 1)).all():
+            raise ValueError(
+                "y_true must be a boolean (or 0/1) mask of the positive samples; got "
+                f"dtype {y_true.dtype} with values outside {{0, 1}}."
+            )
+        y_true = y_true.astype(bool)
     if y_score.ndim != 1 or y_true.shape != y_score.shape:
         raise ValueError(
             f"y_true and y_score must be 1-D of the same length; got shapes "
@@ -149,6 +157,11 @@ def sweep_scores(*, y_true, y_score, sample_weight=None) -> Sweep:
             )
         if not np.isfinite(sample_weight).all():
             raise ValueError("sample_weight contains NaN or infinite values.")
+        if (sample_weight < 0).any():
+            raise ValueError(
+                f"sample_weight must be non-negative; got {int((sample_weight < 0).sum())} "
+                "negative value(s)."
+            )
         return _weighted_sweep(y_true, y_score, sample_weight)
     # Sort the scores (a value sort is about twice as fast as an argsort), sort the
     # positives' scores, and count the positives at or above each distinct score with

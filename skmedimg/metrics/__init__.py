@@ -4,6 +4,12 @@ Sensitivity, specificity, PPV, NPV, G-mean and F-beta (reusing :mod:`sklearn.met
 and :mod:`imblearn.metrics`), threshold-free "specificity at recall" metrics, ready
 ``make_scorer`` objects for ``GridSearchCV``, :func:`clinical_report` with confidence
 intervals, and PR/ROC/threshold plots. Never imports Keras.
+
+Conventions shared by every function: a column vector ``(n, 1)`` is read as 1-D (as in
+scikit-learn); undefined label metrics follow scikit-learn's ``zero_division``
+(default "warn": 0.0 with an ``UndefinedMetricWarning``); score-based metrics are NaN
+with an ``UndefinedMetricWarning`` when ``y_true`` has one class (like
+``roc_auc_score``); sample weights must be finite, non-negative and not all zero.
 """
 
 from sklearn.metrics import fbeta_score

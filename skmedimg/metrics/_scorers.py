@@ -8,10 +8,14 @@ exactly like scikit-learn's ``roc_auc`` scorer.
 
 from __future__ import annotations
 
+import inspect
+
 from sklearn.metrics import make_scorer, roc_auc_score
 
 from ._clinical import (
+    _AVERAGES,
     _check_bound,
+    _check_zero_division,
     f2_score,
     g_mean_score,
     npv_score,
@@ -103,7 +107,9 @@ def make_clinical_scorer(metric: str, **kwargs):
         ``"recall_at_precision"`` (score-based).
     **kwargs
         Passed to the metric: ``average=`` (``"macro"``, ``"micro"``, ``"weighted"`` or
-        ``"binary"``) for multilabel/multiclass variants, ``pos_label=``, ``min_recall=``...
+        ``"binary"``) for multilabel/multiclass variants, ``pos_label=``,
+        ``zero_division=``, ``min_recall=``... Checked here: an unknown keyword is a
+        ``TypeError``, an invalid ``average``/``zero_division``/bound a ``ValueError``.
 
     Returns
     -------
@@ -117,9 +123,11 @@ def make_clinical_scorer(metric: str, **kwargs):
     make_scorer(specificity_score, response_method='predict', average=macro)
     """
     if metric in _LABEL_METRICS:
+        _check_scorer_kwargs(metric, _LABEL_METRICS[metric], kwargs)
         return make_scorer(_LABEL_METRICS[metric], **kwargs)
     if metric in _SCORE_METRICS:
         func, bound = _SCORE_METRICS[metric]
+        _check_scorer_kwargs(metric, func, kwargs)
         if bound in kwargs:
             _check_bound(bound, kwargs[bound])
         return make_scorer(func, response_method=_SCORE_RESPONSE, **kwargs)
@@ -127,6 +135,25 @@ def make_clinical_scorer(metric: str, **kwargs):
         f"Unknown clinical metric {metric!r}; expected one of "
         f"{sorted(_LABEL_METRICS) + sorted(_SCORE_METRICS)}."
     )
+
+
+def _check_scorer_kwargs(metric, func, kwargs) -> None:
+    """Refuse now what the metric would refuse at every scoring call (inside a search
+    a scoring error becomes a NaN score and a warning, easy to miss)."""
+    allowed = [p for p in inspect.signature(func).parameters
+               if p not in ("y_true", "y_pred", "y_score", "sample_weight")]
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown:
+        raise TypeError(
+            f"make_clinical_scorer({metric!r}) got unexpected keyword argument(s) {unknown}; "
+            f"{metric} accepts {allowed} (sample_weight is routed at scoring time)."
+        )
+    if "average" in kwargs:
+        options = _AVERAGES if metric in _LABEL_METRICS else ("macro", "micro", None)
+        if kwargs["average"] not in options:
+            raise ValueError(f"average must be one of {options}; got {kwargs['average']!r}.")
+    if "zero_division" in kwargs:
+        _check_zero_division(kwargs["zero_division"])
 
 
 def clinical_scoring(
