@@ -11,9 +11,17 @@ __version__ = "0.1.0.dev0"
 _LAZY = {
     "CNNClassifier": "skmedimg._classifier",
     "ThresholdTuner": "skmedimg._threshold",
+    "DecisionRule": "skmedimg._threshold",
+    "ConstraintNotMetWarning": "skmedimg._threshold",
 }
 
-__all__ = ["CNNClassifier", "ThresholdTuner", "__version__"]
+__all__ = [
+    "CNNClassifier",
+    "ConstraintNotMetWarning",
+    "DecisionRule",
+    "ThresholdTuner",
+    "__version__",
+]
 
 
 def __getattr__(name):

@@ -17,10 +17,13 @@ Keep this module free of TensorFlow/Keras imports.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import numbers
+import os
 import warnings
+from collections.abc import Mapping
 from numbers import Integral, Real
 
 import numpy as np
@@ -104,17 +107,45 @@ def _index_params(params: dict, indices, n_samples: int) -> dict:
     return out
 
 
-def _positive_column(proba, classes, pos_label):
-    proba = np.asarray(proba)
-    proba = proba.reshape(proba.shape[0], -1)
-    if proba.shape[1] == 1:
-        return proba[:, 0]
-    idx = np.flatnonzero(np.asarray(classes) == pos_label)
-    return proba[:, idx[0] if idx.size else -1]
+def _class_index(classes, label, name: str) -> int:
+    """Column of ``label`` in a binary estimator's (n, 2) output (``classes_`` order)."""
+    if classes is None:
+        raise ValueError(
+            f"{name} has no classes_ attribute; ThresholdTuner needs it to know which score "
+            "column belongs to which class."
+        )
+    hits = [i for i, c in enumerate(classes) if c == label]
+    if len(classes) != 2 or len(hits) != 1:
+        raise ValueError(
+            f"pos_label={label!r} is not one of the 2 classes of {name}: "
+            f"classes_={list(classes)}."
+        )
+    return hits[0]
+
+
+def _label_positive(p, classes, k: int, name: str, method: str):
+    """Positive-class column of one label's (n, n_values) output (multi-output models)."""
+    if classes is None:
+        if p.shape[1] != 2:
+            raise ValueError(
+                f"{name}.{method} returned an array of shape {p.shape} for label {k}; "
+                "expected (n_samples, 2)."
+            )
+        return p[:, 1]
+    hits = [i for i, c in enumerate(classes) if c == 1]
+    if hits:
+        return p[:, hits[0]]
+    # the label was 0 throughout this model's training data: it never predicts it
+    return np.zeros(p.shape[0])
 
 
 def _get_scores(estimator, X, *, method: str, task: str, pos_label=None, n_outputs=None):
-    """Scores used for thresholding: (n,) binary, (n, n_labels), (n, n_classes)."""
+    """Scores used for thresholding: (n,) binary, (n, n_labels), (n, n_classes).
+
+    Binary: the ``pos_label`` column of an (n, 2) output (columns in ``classes_``
+    order), or a 1-D decision function, which scores ``classes_[1]`` (scikit-learn's
+    convention) and is negated when ``pos_label`` is ``classes_[0]``.
+    """
     try:
         func = getattr(estimator, method)
     except AttributeError as exc:
@@ -123,25 +154,59 @@ def _get_scores(estimator, X, *, method: str, task: str, pos_label=None, n_outpu
             "needs an estimator with predict_proba or decision_function."
         ) from exc
     out = func(X)
+    name = type(estimator).__name__
     classes = getattr(estimator, "classes_", None)
     if task == "binary":
-        if method == "predict_proba":
-            return _positive_column(out, classes, pos_label).astype(np.float64)
-        d = np.asarray(out, dtype=np.float64).reshape(len(out), -1)
-        if d.shape[1] == 2:  # some wrappers return one column per class
-            return _positive_column(d, classes, pos_label)
-        d = d[:, 0]
-        if classes is not None and len(classes) == 2 and pos_label == classes[0]:
-            d = -d
-        return d
-    if isinstance(out, list):  # multi-output estimators: one (n, 2) array per label
+        s = np.asarray(out, dtype=np.float64)
+        col = _class_index(classes, pos_label, name)
+        if s.ndim == 2 and s.shape[1] == 2:
+            return s[:, col]
+        if method == "decision_function" and (s.ndim == 1 or s.ndim == 2 and s.shape[1] == 1):
+            d = s.reshape(-1)
+            return d if col == 1 else -d
+        raise ValueError(
+            f"{name}.{method} returned scores of shape {s.shape} for a binary target; "
+            "expected (n_samples, 2) with columns in the order of classes_"
+            + (" or (n_samples,)." if method == "decision_function" else ".")
+        )
+    if isinstance(out, list):  # multi-output estimators: one (n, n_values) array per label
         cols = []
         for k, p in enumerate(out):
-            cl = classes[k] if isinstance(classes, list) else [0, 1]
-            cols.append(_positive_column(p, cl, 1))
+            p = np.asarray(p, dtype=np.float64)
+            cl = classes[k] if isinstance(classes, list) else None
+            cols.append(_label_positive(p.reshape(p.shape[0], -1), cl, k, name, method))
         out = np.column_stack(cols)
     out = np.asarray(out, dtype=np.float64)
-    return out.reshape(out.shape[0], -1)
+    out = out.reshape(out.shape[0], -1)
+    if n_outputs is not None and out.shape[1] != n_outputs:
+        what, whats = ("label", "labels") if task == "multilabel" else ("class", "classes")
+        raise ValueError(
+            f"{name}.{method} returned {out.shape[1]} score column(s) for a {task} target "
+            f"with {n_outputs} {whats}; expected one column per {what}."
+        )
+    return out
+
+
+def _check_estimator_classes(estimator, classes, task: str) -> None:
+    """The model's ``classes_`` must be the target's classes, in the same order: the score
+    columns are read in that order (a prefit model trained on other labels, or on more
+    classes than the validation set holds, would have its columns misread)."""
+    if task == "multilabel":
+        return
+    name = type(estimator).__name__
+    est_classes = getattr(estimator, "classes_", None)
+    if est_classes is None:
+        raise ValueError(
+            f"{name} has no classes_ attribute after fit; ThresholdTuner needs it to know "
+            "which score column belongs to which class."
+        )
+    est_list, y_list = np.asarray(est_classes).tolist(), np.asarray(classes).tolist()
+    if est_list != y_list:
+        raise ValueError(
+            f"{name}.classes_={est_list} differ from the classes of y {y_list}; the score "
+            "columns would be assigned to the wrong classes. With cv='prefit', y must hold "
+            "exactly the classes the estimator was trained on, with the same labels."
+        )
 
 
 class _FixedPredictions(ClassifierMixin, BaseEstimator):
@@ -165,15 +230,42 @@ def _scorer_values(scorer, y_true, predictions, classes, score_params):
     values = []
     for pred in predictions:
         try:
-            values.append(scorer(_FixedPredictions(pred, classes), X_dummy, y_true,
-                                 **score_params))
+            value = scorer(_FixedPredictions(pred, classes), X_dummy, y_true, **score_params)
         except AttributeError as exc:
             raise ValueError(
                 "A scorer objective must score predicted labels (response_method="
                 "'predict'); threshold-free scorers such as roc_auc cannot pick a "
                 f"threshold. Got {scorer!r}."
             ) from exc
+        try:
+            values.append(float(value))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"A scorer objective must return a number; {scorer!r} returned {value!r}."
+            ) from exc
     return np.asarray(values, dtype=np.float64)
+
+
+class _UndefinedObjectiveError(ValueError):
+    """The scorer objective is NaN at every candidate: it cannot rank them."""
+
+
+def _check_nan_objective(n_nan: int, n_scored: int, scorer) -> None:
+    """NaN scorer values are ranked last, as ``GridSearchCV`` ranks NaN test scores
+    (with a warning); NaN everywhere leaves nothing to rank and is an error."""
+    if n_nan == 0:
+        return
+    if n_nan == n_scored:
+        raise _UndefinedObjectiveError(
+            f"The scorer objective {scorer!r} returned NaN at every candidate threshold, so "
+            "it cannot choose one. Check the scorer (a metric undefined on these labels, "
+            "zero_division=np.nan...)."
+        )
+    warnings.warn(
+        f"The scorer objective returned NaN at {n_nan} of {n_scored} candidate "
+        "thresholds; they are ranked last and never selected (as GridSearchCV ranks NaN "
+        "scores).", UserWarning, stacklevel=5,
+    )
 
 
 def _candidate_subset(n: int) -> np.ndarray:
@@ -186,7 +278,7 @@ class _TuneSpec:
     """Objective and constraints in one picklable object (for folds and labels)."""
 
     def __init__(self, *, objective, scorer, beta, cost_fn, cost_fp, min_recall,
-                 min_precision, min_specificity, score_params):
+                 min_precision, min_specificity, score_params=None):
         self.objective = objective
         self.scorer = scorer
         self.beta = beta
@@ -194,6 +286,8 @@ class _TuneSpec:
         self.cost_fp = cost_fp
         self.constraints = {"min_recall": min_recall, "min_precision": min_precision,
                             "min_specificity": min_specificity}
+        # unused by the tuner, which passes each call the score params aligned with its
+        # samples (kept for callers of the old signature)
         self.score_params = score_params
 
     def tune_binary(self, y_true, y_pos, scores, *, neg_label, pos_label, score_params=None):
@@ -203,20 +297,24 @@ class _TuneSpec:
         if self.scorer is not None:
             classes = np.array([neg_label, pos_label])
             values = np.full(sweep.thresholds.size, -np.inf)
+            scored = np.zeros(sweep.thresholds.size, dtype=bool)
+            nan = np.zeros(sweep.thresholds.size, dtype=bool)
 
             def score_at(indices):
+                indices = indices[~scored[indices]]
                 preds = (np.where(scores >= t, pos_label, neg_label)
                          for t in sweep.thresholds[indices])
-                values[indices] = _scorer_values(self.scorer, y_true, preds, classes,
-                                                 score_params or {})
+                v = _scorer_values(self.scorer, y_true, preds, classes, score_params or {})
+                scored[indices], nan[indices] = True, np.isnan(v)
+                values[indices] = np.where(np.isnan(v), -np.inf, v)  # NaN would win argmax
 
             subset = _candidate_subset(sweep.thresholds.size)
             score_at(subset)
             if subset.size < sweep.thresholds.size:  # refine around the coarse optimum
                 j = int(np.argmax(values[subset]))
                 lo, hi = subset[max(j - 1, 0)], subset[min(j + 1, subset.size - 1)]
-                between = np.arange(lo, hi + 1)
-                score_at(between[np.isneginf(values[between])])
+                score_at(np.arange(lo, hi + 1))
+            _check_nan_objective(int(nan.sum()), int(scored.sum()), self.scorer)
         sel = select_threshold(
             sweep, objective=self.objective if self.scorer is None else "scorer",
             values=values, beta=self.beta, cost_fn=self.cost_fn, cost_fp=self.cost_fp,
@@ -251,7 +349,8 @@ def _macro_from_counts(tp, pc, true, n, objective, beta):
         return np.where(den > 0, (1 + b2) * tp / den, 0.0).mean(axis=-1)
 
 
-def _tune_class_weights(codes, proba, *, spec: _TuneSpec, classes, y_true, n_rounds=4):
+def _tune_class_weights(codes, proba, *, spec: _TuneSpec, classes, y_true, score_params=None,
+                        n_rounds=4):
     """Coordinate ascent on per-class weights ``w``; predictions ``argmax(w * p)``.
 
     For one class ``k`` with the others fixed, sample ``i`` switches to ``k`` when
@@ -264,10 +363,17 @@ def _tune_class_weights(codes, proba, *, spec: _TuneSpec, classes, y_true, n_rou
     w = np.ones(K)
     eye = np.eye(K)
 
+    counts = {"nan": 0, "scored": 0}
+
     def evaluate(pred_codes):
         if spec.scorer is not None:
-            return float(_scorer_values(spec.scorer, y_true, [classes[pred_codes]], classes,
-                                        spec.score_params)[0])
+            value = float(_scorer_values(spec.scorer, y_true, [classes[pred_codes]], classes,
+                                         score_params or {})[0])
+            counts["scored"] += 1
+            if np.isnan(value):  # ranked last (NaN would never compare greater)
+                counts["nan"] += 1
+                return -np.inf
+            return value
         tp = np.bincount(pred_codes[pred_codes == codes], minlength=K).astype(float)
         pc = np.bincount(pred_codes, minlength=K).astype(float)
         return float(_macro_from_counts(tp, pc, true, n, spec.objective, spec.beta))
@@ -320,6 +426,7 @@ def _tune_class_weights(codes, proba, *, spec: _TuneSpec, classes, y_true, n_rou
                 improved = True
         if not improved:
             break
+    _check_nan_objective(counts["nan"], counts["scored"], spec.scorer)
     w = w / w.max()
     return w, best
 
@@ -415,56 +522,358 @@ class _ScoreAlignment:
 # ---------------------------------------------------------------------- decision rule
 
 
+_RULE_VERSION = 2
+_RULE_TASKS = ("binary", "multilabel", "multiclass")
+_SCORE_TYPES = ("predict_proba", "decision_function")
+# float32 probabilities (a network's sigmoid or softmax) can pass 0 or 1 by a few ulps
+_PROBA_TOL = 1e-6
+_MISSING = object()
+
+
+def _show(value) -> str:
+    if value is _MISSING:
+        return "nothing (the key is missing)"
+    text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_))
+
+
+def _is_real(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+
+
+def _is_label(v) -> bool:
+    return isinstance(v, (str, bool, np.bool_)) or (_is_real(v) and bool(np.isfinite(v)))
+
+
+def _distinct_labels(classes, n_min: int) -> bool:
+    return (isinstance(classes, list) and len(classes) >= n_min
+            and all(_is_label(c) for c in classes)
+            and not any(a == b for i, a in enumerate(classes) for b in classes[i + 1:]))
+
+
+def _validate_rule(rule: dict) -> dict:
+    """Check a rule (plain data) against the format; the fields ``predict`` uses.
+
+    Every problem found is reported, one line each (the field, what was expected, what
+    was got), in one ``ValueError``.
+    """
+    problems = []
+
+    def get(key):
+        return rule.get(key, _MISSING)
+
+    def bad(key, expected):
+        problems.append(f"{key!r}: expected {expected}; got {_show(get(key))}")
+
+    fmt, version = get("format"), get("format_version")
+    if fmt is not _MISSING and fmt != _RULE_FORMAT:
+        bad("format", repr(_RULE_FORMAT))
+    if version is not _MISSING and not (_is_int(version) and 1 <= version <= _RULE_VERSION):
+        bad("format_version", f"an integer from 1 to {_RULE_VERSION} (the versions this "
+            "skmedimg reads)")
+    task, score_type = get("task"), get("score_type")
+    if not (isinstance(task, str) and task in _RULE_TASKS):
+        bad("task", "one of 'binary', 'multilabel', 'multiclass'")
+        task = None
+    if task == "multiclass":
+        if score_type != "predict_proba":
+            bad("score_type", "'predict_proba' (multiclass class weights apply to "
+                "probabilities)")
+    elif not (isinstance(score_type, str) and score_type in _SCORE_TYPES):
+        bad("score_type", "'predict_proba' or 'decision_function'")
+    proba = score_type == "predict_proba"
+
+    def threshold_ok(v):
+        return _is_real(v) and bool(np.isfinite(v)) and (
+            not proba or -_PROBA_TOL <= v <= 1 + _PROBA_TOL)
+
+    number = "a finite number in [0, 1] (a probability)" if proba else "a finite number"
+    classes = get("classes")
+    spec = {"task": task, "proba": proba, "classes": None if classes is _MISSING else classes}
+    if task == "binary":
+        if not _distinct_labels(classes, 2) or len(classes) != 2:
+            bad("classes", "a list of the 2 distinct class labels, in the order of the "
+                "score columns")
+            classes = None
+        pos = get("pos_label")
+        column = None
+        if not _is_label(pos):
+            bad("pos_label", "a class label (str, int, float or bool)")
+        elif classes is not None:
+            hits = [i for i, c in enumerate(classes) if c == pos]
+            if hits:
+                column = hits[0]
+                spec.update(pos_label=classes[column], neg_label=classes[1 - column])
+            else:
+                bad("pos_label", f"one of the classes {classes}")
+        given = get("positive_column")
+        if given is not _MISSING and column is not None and not (
+                _is_int(given) and given == column):
+            bad("positive_column", f"{column}, the index of pos_label in classes")
+        spec["column"] = column
+        if not threshold_ok(get("threshold")):
+            bad("threshold", number)
+        spec["threshold"] = get("threshold")
+    elif task == "multilabel":
+        thr = get("thresholds")
+        thr_ok = isinstance(thr, list) and len(thr) > 0 and all(threshold_ok(v) for v in thr)
+        if not thr_ok:
+            bad("thresholds", f"a non-empty list with one threshold per label, each "
+                f"{number}")
+        elif classes is not _MISSING and not (isinstance(classes, list)
+                                              and len(classes) == len(thr)):
+            bad("classes", f"a list naming the {len(thr)} labels (one per threshold)")
+        spec["thresholds"] = np.asarray(thr, dtype=np.float64) if thr_ok else None
+    elif task == "multiclass":
+        if not _distinct_labels(classes, 2):
+            bad("classes", "a list of at least 2 distinct class labels, in the order of "
+                "the score columns")
+            classes = None
+        w = get("class_weights")
+        w_ok = (isinstance(w, list) and len(w) > 0
+                and all(_is_real(v) and np.isfinite(v) and v >= 0 for v in w)
+                and any(v > 0 for v in w))
+        if not w_ok:
+            bad("class_weights", "a list of finite weights >= 0 (not all 0), one per class")
+        elif classes is not None and len(w) != len(classes):
+            bad("class_weights", f"{len(classes)} weights, one per class")
+        spec["class_weights"] = np.asarray(w, dtype=np.float64) if w_ok else None
+    if problems:
+        raise ValueError("Invalid decision rule:\n  - " + "\n  - ".join(problems))
+    return spec
+
+
+def _score_input(task: str, score_type: str, classes, n_outputs: int) -> str:
+    """What ``DecisionRule.predict`` expects (also written into the exported rule)."""
+    if task == "binary" and score_type == "decision_function":
+        return ("the output of decision_function: shape (n_samples,), scoring classes[1] "
+                "as scikit-learn does, or shape (n_samples, 2) with columns in the order "
+                f"of 'classes' {list(classes)}")
+    if task == "multilabel":
+        return (f"the output of {score_type}: shape (n_samples, {n_outputs}), one column "
+                "per label (or the list of one (n_samples, 2) array per label of "
+                "multi-output estimators)")
+    return (f"the output of {score_type}: shape (n_samples, {n_outputs}), columns in the "
+            f"order of 'classes' {list(classes)}")
+
+
+def _as_scores(values, what: str = "scores") -> np.ndarray:
+    """Numeric float64 array, or a ValueError (strings, bools, ragged lists)."""
+    try:
+        arr = np.asarray(values)
+    except ValueError as exc:  # ragged nested lists
+        raise ValueError(f"{what} must be a rectangular array of numbers: {exc}") from exc
+    if arr.dtype.kind == "O":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{what} must hold numbers; got objects ({exc}).") from exc
+    if arr.dtype.kind not in "iuf":
+        raise ValueError(
+            f"{what} must hold numeric model scores; got an array of dtype {arr.dtype}"
+            + (" (predicted labels are not scores)." if arr.dtype.kind == "b" else ".")
+        )
+    return arr.astype(np.float64)
+
+
 class DecisionRule:
     """A learned decision rule as plain data: thresholds applied to model scores.
 
-    Created by :meth:`ThresholdTuner.to_json` / :meth:`DecisionRule.from_json`; needs
-    no pickle and no estimator, only the scores of the deployed model
-    (``score_type``: ``predict_proba`` or ``decision_function``).
+    Created by :meth:`ThresholdTuner.decision_rule` / :meth:`ThresholdTuner.to_json`, or
+    loaded with :meth:`DecisionRule.from_json`; needs no pickle and no estimator. The
+    rule is validated once, when it is created: a missing field, a value of the wrong
+    type, a NaN, infinite or out-of-range threshold, a ``pos_label`` that is not one of
+    the ``classes`` or an unknown ``format_version`` raise a ``ValueError`` naming the
+    field.
+
+    **Which scores** :meth:`predict` expects: the output of the ``score_type`` method
+    (``predict_proba`` or ``decision_function``) of the deployed model, i.e. of the
+    fitted :class:`ThresholdTuner` itself (``tuner.predict_proba(X)`` or
+    ``tuner.decision_function(X)``; for a fold ensemble these are the fold models'
+    averaged scores, and the per-fold alignment used while tuning is already folded into
+    the thresholds, so nothing else is applied):
+
+    * binary, ``predict_proba``: shape (n_samples, 2), columns in the order of
+      ``classes``; column ``positive_column`` (the index of ``pos_label`` in
+      ``classes``) is compared with ``threshold``. A 1-D array is refused: it cannot be
+      told which class it scores.
+    * binary, ``decision_function``: shape (n_samples,), which scores ``classes[1]``
+      (scikit-learn's convention; negated when ``pos_label`` is ``classes[0]``), or
+      (n_samples, 2) with columns in the order of ``classes``.
+    * multilabel: shape (n_samples, n_labels), one column per label and one entry of
+      ``thresholds`` per column (or the list of one (n_samples, 2) array per label that
+      multi-output estimators return); predicts a 0/1 indicator matrix.
+    * multiclass (``predict_proba`` only): shape (n_samples, n_classes), columns in the
+      order of ``classes``; predicts ``classes[argmax(class_weights * proba)]``.
+
+    A sample is positive when ``score >= threshold``. Scores must be numbers, without
+    NaN, and in [0, 1] for ``predict_proba``; the wrong number of columns is an error.
+
+    Parameters
+    ----------
+    rule : dict
+        The rule's fields (``task``, ``score_type``, ``classes``, and ``pos_label`` and
+        ``threshold`` for binary, ``thresholds`` for multilabel, ``class_weights`` for
+        multiclass), as written by :meth:`ThresholdTuner.to_json`; other fields are
+        kept as information.
 
     Examples
     --------
     >>> from skmedimg._threshold import DecisionRule
-    >>> rule = DecisionRule({"task": "binary", "classes": [0, 1], "pos_label": 1,
-    ...                      "threshold": 0.3, "score_type": "predict_proba"})
-    >>> rule.predict([0.1, 0.3, 0.9]).tolist()
-    [0, 1, 1]
+    >>> rule = DecisionRule({"task": "binary", "classes": ["healthy", "lesion"],
+    ...                      "pos_label": "lesion", "threshold": 0.3,
+    ...                      "score_type": "predict_proba"})
+    >>> rule.predict([[0.9, 0.1], [0.7, 0.3], [0.1, 0.9]]).tolist()
+    ['healthy', 'lesion', 'lesion']
+    >>> DecisionRule({"task": "binary", "classes": [0, 1], "pos_label": 1,
+    ...               "threshold": float("nan"), "score_type": "predict_proba"})
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid decision rule:
+      - 'threshold': expected a finite number in [0, 1] (a probability); got nan (float)
     """
 
     def __init__(self, rule: dict):
-        self.rule = dict(rule)
+        if not isinstance(rule, Mapping):
+            raise TypeError(
+                f"A decision rule must be a dict (a JSON object); got {type(rule).__name__}."
+            )
+        plain = _plain(dict(rule))
+        self._spec = _validate_rule(plain)
+        self._rule = plain
+
+    @property
+    def rule(self) -> dict:
+        """The rule's fields (a copy: the validated rule cannot be changed)."""
+        return copy.deepcopy(self._rule)
 
     @classmethod
     def from_json(cls, source) -> DecisionRule:
-        """From a JSON string, or a path to a JSON file."""
-        text = str(source)
-        if not text.lstrip().startswith("{"):
-            with open(text, encoding="utf-8") as fh:
+        """From JSON text (``str`` or ``bytes``), a path to a JSON file, or an open file.
+
+        Raises
+        ------
+        TypeError
+            ``source`` is of another type (for a dict, use ``DecisionRule(rule)``).
+        ValueError
+            Empty text, text that is neither a JSON object nor the path of a file,
+            invalid JSON, or an invalid rule (see :class:`DecisionRule`).
+        """
+        if isinstance(source, (bytes, bytearray)):
+            source = bytes(source).decode("utf-8")
+        if hasattr(source, "read"):
+            text = source.read()
+        elif isinstance(source, os.PathLike):
+            with open(source, encoding="utf-8") as fh:
                 text = fh.read()
-        return cls(json.loads(text))
+        elif isinstance(source, str):
+            if not source.strip():
+                raise ValueError("source is empty; expected JSON text or the path of a "
+                                 "JSON file.")
+            if source.lstrip().startswith("{"):
+                text = source
+            elif os.path.isfile(source):
+                with open(source, encoding="utf-8") as fh:
+                    text = fh.read()
+            else:
+                raise ValueError(
+                    "source is neither a JSON object ('{...}') nor the path of an existing "
+                    f"file: {source[:80]!r}."
+                )
+        else:
+            hint = " (for a dict, use DecisionRule(rule))" if isinstance(source, Mapping) else ""
+            raise TypeError(
+                "source must be JSON text, bytes, a path or an open file; got "
+                f"{type(source).__name__}{hint}."
+            )
+        if isinstance(text, (bytes, bytearray)):
+            text = bytes(text).decode("utf-8")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"source is not valid JSON: {exc}.") from exc
+        if not isinstance(data, dict):
+            raise ValueError(
+                f"A decision rule is a JSON object; got a JSON {type(data).__name__}."
+            )
+        return cls(data)
 
     def to_json(self, path=None, *, indent: int = 2) -> str:
-        text = json.dumps(self.rule, indent=indent)
+        """The rule as JSON (standard JSON: non-finite informational numbers become
+        ``null``), written to ``path`` when given."""
+        text = json.dumps(_json_safe(self._rule), indent=indent, allow_nan=False)
         if path is not None:
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(text)
         return text
 
     def predict(self, scores) -> np.ndarray:
-        """Labels from scores of shape (n,) binary, (n, n_labels), (n, n_classes)."""
-        r = self.rule
-        s = np.asarray(scores, dtype=np.float64)
-        if r["task"] == "binary":
-            s = s[:, -1] if s.ndim == 2 and s.shape[1] == 2 else s.reshape(len(s))
-            classes = r["classes"]
-            neg = classes[0] if classes[1] == r["pos_label"] else classes[1]
-            return np.where(s >= r["threshold"], r["pos_label"], neg)
-        if r["task"] == "multilabel":
-            return (s >= np.asarray(r["thresholds"])[None, :]).astype(int)
-        return np.asarray(r["classes"])[np.argmax(s * np.asarray(r["class_weights"]), axis=1)]
+        """Labels from the deployed model's scores (see the class docstring for the
+        exact shape and column order).
+
+        Parameters
+        ----------
+        scores : array-like
+            The output of the rule's ``score_type`` method of the deployed model.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        """
+        spec = self._spec
+        task, classes = spec["task"], spec["classes"]
+        n_outputs = {"binary": 2, "multilabel": None if spec.get("thresholds") is None
+                     else spec["thresholds"].size,
+                     "multiclass": len(classes) if isinstance(classes, list) else None}[task]
+        expected = _score_input(task, self._rule["score_type"], classes, n_outputs)
+        if task == "multilabel" and isinstance(scores, (list, tuple)) and len(scores) and all(
+                np.ndim(p) == 2 for p in scores):
+            arrays = [_as_scores(p) for p in scores]
+            if len(arrays) != n_outputs or any(a.shape != (arrays[0].shape[0], 2)
+                                               for a in arrays):
+                raise ValueError(
+                    f"scores must be {expected}; got a list of {len(arrays)} arrays of "
+                    f"shapes {[a.shape for a in arrays][:5]}."
+                )
+            s = np.column_stack([a[:, 1] for a in arrays])
+        else:
+            s = _as_scores(scores)
+        one_d = (task == "binary" and not spec["proba"]
+                 and (s.ndim == 1 or s.ndim == 2 and s.shape[1] == 1))
+        if not one_d and not (s.ndim == 2 and s.shape[1] == n_outputs):
+            raise ValueError(f"scores must be {expected}; got shape {s.shape}.")
+        nan = np.isnan(s)
+        if nan.any():
+            rows = np.flatnonzero(nan.reshape(s.shape[0], -1).any(axis=1))
+            raise ValueError(
+                f"scores contain NaN for {rows.size} sample(s) (rows {rows[:10].tolist()}); "
+                "a NaN score cannot be classified."
+            )
+        if spec["proba"] and s.size and (s.min() < -_PROBA_TOL or s.max() > 1 + _PROBA_TOL):
+            raise ValueError(
+                f"scores must be probabilities in [0, 1] (score_type 'predict_proba'); got "
+                f"values from {s.min():.6g} to {s.max():.6g}. Pass {expected}."
+            )
+        if task == "binary":
+            if one_d:
+                d = s.reshape(-1)
+                pos_score = d if spec["column"] == 1 else -d
+            else:
+                pos_score = s[:, spec["column"]]
+            return np.where(pos_score >= spec["threshold"], spec["pos_label"],
+                            spec["neg_label"])
+        if task == "multilabel":
+            return (s >= spec["thresholds"][None, :]).astype(int)
+        return np.asarray(classes)[np.argmax(s * spec["class_weights"][None, :], axis=1)]
 
     def __repr__(self) -> str:
-        return f"DecisionRule({self.rule!r})"
+        return f"DecisionRule({self._rule!r})"
 
 
 def _plain(value):
@@ -474,20 +883,34 @@ def _plain(value):
         return value.item()
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _json_safe(value):
+    """Standard JSON has no NaN/Infinity: informational numbers that are not finite
+    (an undefined fold spread...) are written as null."""
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
     return value
 
 
 # --------------------------------------------------------------------------- estimator
 
 
-def _fit_and_score(estimator, X, y, train, test, *, fit_params, method, task, pos_label):
+def _fit_and_score(estimator, X, y, train, test, *, fit_params, method, task, pos_label,
+                   classes):
     n = len(y) if not hasattr(y, "shape") else y.shape[0]
     X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
     estimator.fit(X_train, y_train, **_index_params(fit_params, train, n))
+    _check_estimator_classes(estimator, classes, task)
     scores = _get_scores(estimator, _safe_indexing(X, test), method=method, task=task,
-                         pos_label=pos_label)
+                         pos_label=pos_label, n_outputs=len(classes))
     return estimator, scores
 
 
@@ -505,7 +928,9 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     estimator : estimator instance
         Classifier with ``predict_proba`` or ``decision_function`` (a ``CNNClassifier``,
         a ``Pipeline``, a ``GridSearchCV``...). ``X`` is passed through untouched, so
-        image arrays of shape (n, H, W[, C]) work.
+        image arrays of shape (n, H, W[, C]) work. For binary and multiclass targets its
+        fitted ``classes_`` must be the classes of ``y`` (sorted, as scikit-learn sets
+        them): they say which score column belongs to which class.
     objective : str or callable, default="f_beta"
         ``"f_beta"``, ``"balanced_accuracy"``, ``"youden"`` (TPR + TNR - 1),
         ``"g_mean"``, ``"min_cost"`` (minimise ``cost_fn * FN + cost_fp * FP``),
@@ -513,6 +938,9 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         ``min_precision`` and/or ``min_specificity``), the name of a scikit-learn scorer
         that scores labels (e.g. ``"matthews_corrcoef"``), or a scorer callable
         ``scorer(estimator, X, y)``. Multiclass: the first four (macro) or a scorer.
+        A scorer that returns NaN at some thresholds has those ranked last, with a
+        warning (as ``GridSearchCV`` ranks NaN scores); NaN at every threshold is a
+        ``ValueError``.
     beta : float, default=1.0
         Beta of the F-beta objective (2 weighs recall 4 times precision).
     min_recall, min_precision, min_specificity : float in (0, 1], default=None
@@ -524,9 +952,11 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         Costs of a false negative and a false positive for ``"min_cost"``.
     pos_label : int, float, bool or str, default=None
         Positive class of a binary target; by default the greater label
-        (``classes_[1]``), as in scikit-learn.
+        (``classes_[1]``), as in scikit-learn. Must be None for multiclass and
+        multilabel targets (every class or label is tuned).
     response_method : {"auto", "predict_proba", "decision_function"}, default="auto"
-        Scores to threshold; ``"auto"`` prefers ``predict_proba``.
+        Scores to threshold; ``"auto"`` prefers ``predict_proba``. Multiclass targets
+        need ``predict_proba`` (the class weights multiply probabilities).
     cv : int, float, cross-validation generator, iterable or "prefit", default=None
         ``None``/int: (multilabel-)stratified K-fold (5 folds by default); multilabel
         targets use ``iterstrat``'s ``MultilabelStratifiedKFold`` because
@@ -555,7 +985,9 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         range on the logit scale) before the pooled sweep, and the chosen point is
         mapped back to the scale of the averaged scores.
     random_state : int, RandomState instance or None, default=None
-        Seeds the float-``cv`` split and the multilabel splitter.
+        Seeds the float-``cv`` split, and shuffles the multilabel K-fold splitter. With
+        None, that splitter does not shuffle and is repeatable (a fixed internal seed
+        breaks its ties, which it would otherwise draw from NumPy's global state).
     n_jobs : int, default=None
         Folds fitted in parallel (joblib).
     store_cv_results : bool, default=False
@@ -588,8 +1020,10 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         ``mean``, ``std``, ``min``, ``max`` of ``fold_thresholds_``: how stable the
         operating point is.
     cv_results_ : dict
-        ``scores``, ``y`` and ``fold`` of the pooled out-of-fold predictions (only with
-        ``store_cv_results=True``).
+        ``scores``, ``y``, ``indices`` and ``fold`` of the pooled out-of-fold
+        predictions (only with ``store_cv_results=True``). In ensemble mode ``scores``
+        are each fold model's own scores, not on the scale of ``threshold_`` (which
+        applies to the averaged scores; ``curve_`` gives the operating points).
     task_ : {"binary", "multilabel", "multiclass"}
     response_method_ : str
         The method whose scores are thresholded.
@@ -722,6 +1156,14 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _response_method(self, estimator, task):
         if self.response_method != "auto":
+            if task == "multiclass" and self.response_method == "decision_function":
+                # argmax(w * d) is meaningless for signed scores: a weight < 1 raises a
+                # negative decision value
+                raise ValueError(
+                    "response_method='decision_function' is not supported for multiclass "
+                    "targets: the class weights multiply probabilities. Use "
+                    "response_method='predict_proba' or 'auto'."
+                )
             return self.response_method
         if hasattr(estimator, "predict_proba"):
             return "predict_proba"
@@ -736,6 +1178,13 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                              "of 1 is required.")
         y_type = type_of_target(y, input_name="y")
         if y_type == "multilabel-indicator":
+            # type_of_target also accepts two-valued matrices such as {0, 2} or {-1, 1};
+            # the tuner reads value 1 as positive and predicts a 0/1 matrix
+            values = np.unique(y_arr).tolist()
+            if not set(values) <= {0, 1}:
+                raise ValueError(
+                    f"A multilabel y must be a 0/1 indicator matrix; got values {values}."
+                )
             counts = y_arr.sum(axis=0)
             bad = np.flatnonzero((counts == 0) | (counts == y_arr.shape[0]))
             if bad.size:
@@ -771,9 +1220,16 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         if task == "multilabel" and (self.cv is None or isinstance(self.cv, numbers.Integral)):
             from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
 
-            return MultilabelStratifiedKFold(n_splits=5 if self.cv is None else self.cv,
-                                             shuffle=self.random_state is not None,
-                                             random_state=self.random_state)
+            shuffle = self.random_state is not None
+            cv = MultilabelStratifiedKFold(n_splits=5 if self.cv is None else self.cv,
+                                           shuffle=shuffle, random_state=self.random_state)
+            if not shuffle:
+                # iterstrat breaks ties with random draws even when not shuffling, from
+                # NumPy's global state when random_state is None: a fixed seed makes the
+                # unshuffled default repeatable, as scikit-learn's unshuffled splitters are
+                # (set after __init__, which refuses a random_state without shuffle)
+                cv.random_state = 0
+            return cv
         return check_cv(self.cv, y=y, classifier=True)
 
     # ------------------------------------------------------------------------ fit
@@ -822,14 +1278,17 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
         if task == "binary":
             pos = classes[1] if self.pos_label is None else self.pos_label
-            if pos not in classes:
+            if not any(c == pos for c in classes.tolist()):
                 raise ValueError(f"pos_label={pos!r} is not a valid label: {classes.tolist()}.")
-            self.pos_label_ = pos
+            pos = classes[[c == pos for c in classes.tolist()].index(True)]
             neg = classes[0] if classes[1] == pos else classes[1]
         else:
+            if self.pos_label is not None:
+                raise ValueError(
+                    f"pos_label={self.pos_label!r} applies to binary targets; y is {task} "
+                    "(every label/class is tuned). Leave pos_label=None."
+                )
             pos = neg = None
-            self.pos_label_ = None
-        self.task_ = task
 
         # ----- splits and modes (same rules and messages as TunedThresholdClassifierCV)
         cv = self._make_cv(y_arr, task)
@@ -877,25 +1336,33 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                     UserWarning, stacklevel=2,
                 )
             self._check_fold_classes(splits, y_arr, task, classes)
-        self.refit_, self.ensemble_, self.n_splits_ = bool(refit), bool(ensemble), n_splits
 
         method = self._response_method(self.estimator, task)
-        self.response_method_ = method
 
         # ----- out-of-fold scores: one cross-fit
         if cv == "prefit":
+            _check_estimator_classes(self.estimator, classes, task)
             fold_models = [self.estimator]
             fold_scores = [_get_scores(self.estimator, X, method=method, task=task,
-                                       pos_label=pos)]
+                                       pos_label=pos, n_outputs=len(classes))]
         else:
             results = Parallel(n_jobs=self.n_jobs)(
                 delayed(_fit_and_score)(clone(self.estimator), X, y, train, test,
                                         fit_params=fit_params, method=method, task=task,
-                                        pos_label=pos)
+                                        pos_label=pos, classes=classes)
                 for train, test in splits
             )
             fold_models = [r[0] for r in results]
             fold_scores = [r[1] for r in results]
+        for f, s in enumerate(fold_scores):
+            bad = ~np.isfinite(s).reshape(s.shape[0], -1).all(axis=1)
+            if bad.any():
+                where = "" if cv == "prefit" else f" of fold {f}"
+                raise ValueError(
+                    f"{type(fold_models[f]).__name__}.{method} returned NaN or infinite "
+                    f"scores for {int(bad.sum())} of the {bad.size} validation samples"
+                    f"{where}; a threshold cannot be tuned on them."
+                )
         test_idx = [np.asarray(test) for _, test in splits]
         oof_idx = np.concatenate(test_idx)
         oof_scores = np.concatenate(fold_scores, axis=0)
@@ -912,7 +1379,7 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                          scorer=scorer, beta=self.beta, cost_fn=self.cost_fn,
                          cost_fp=self.cost_fp, min_recall=self.min_recall,
                          min_precision=self.min_precision,
-                         min_specificity=self.min_specificity, score_params=score_params)
+                         min_specificity=self.min_specificity)
         align = None
         if ensemble and task != "multiclass":
             # the fold models' score scales differ; tune on aligned scores, deploy the
@@ -921,34 +1388,55 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             tune_scores = np.concatenate(align.z, axis=0)
         else:
             tune_scores = oof_scores
-        self._tune(spec, oof_y, tune_scores, oof_score_params, classes, pos, neg, align)
-        self._tune_folds(spec, y_arr, test_idx, fold_scores, classes, pos, neg)
+        # Everything is computed into `fitted` and set on self at the very end: a fit that
+        # fails half-way must leave no fitted attributes (first fit) or the previous model
+        # exactly as it was (re-fit), never a mix of the two.
+        fitted = {"task_": task, "pos_label_": pos, "response_method_": method,
+                  "refit_": bool(refit), "ensemble_": bool(ensemble), "n_splits_": n_splits}
+        fitted.update(self._tune(spec, task, oof_y, tune_scores, oof_score_params, classes,
+                                 pos, neg, align))
+        fitted.update(self._tune_folds(spec, task, y_arr, test_idx, fold_scores, classes,
+                                       pos, neg, score_params, n))
 
         if self.store_cv_results:
             fold_of = np.concatenate([np.full(t.size, f) for f, t in enumerate(test_idx)])
-            self.cv_results_ = {"scores": oof_scores, "y": oof_y, "indices": oof_idx,
-                                "fold": fold_of}
+            fitted["cv_results_"] = {"scores": oof_scores, "y": oof_y, "indices": oof_idx,
+                                     "fold": fold_of}
 
         # ----- the deployed model
         if cv == "prefit":
-            self.estimator_ = self.estimator
-            self.estimators_ = []
+            estimator_, estimators_ = self.estimator, []
         elif ensemble:
-            self.estimators_ = fold_models
-            self.estimator_ = _FoldEnsemble(fold_models)
+            estimator_, estimators_ = _FoldEnsemble(fold_models), fold_models
         elif refit:
-            self.estimators_ = []
-            self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
+            estimator_, estimators_ = clone(self.estimator).fit(X, y, **fit_params), []
+            _check_estimator_classes(estimator_, classes, task)
         else:  # single split, refit=False: the model whose scores were tuned
-            self.estimators_ = []
-            self.estimator_ = fold_models[0]
-        if hasattr(self.estimator_, "n_features_in_"):
-            self.n_features_in_ = self.estimator_.n_features_in_
-        if hasattr(self.estimator_, "feature_names_in_"):
-            self.feature_names_in_ = self.estimator_.feature_names_in_
+            estimator_, estimators_ = fold_models[0], []
+        fitted["estimator_"], fitted["estimators_"] = estimator_, estimators_
+        for attr in ("n_features_in_", "feature_names_in_"):
+            if hasattr(estimator_, attr):
+                fitted[attr] = getattr(estimator_, attr)
+        self._set_fitted(fitted)
         logger.info("ThresholdTuner: %s threshold(s) %s (objective %s = %s)", task,
                     self.threshold_, self.objective, self.best_score_)
         return self
+
+    _FITTED_ATTRIBUTES = (
+        "task_", "pos_label_", "response_method_", "refit_", "ensemble_", "n_splits_",
+        "threshold_", "threshold_index_", "best_score_", "constraint_met_", "curve_",
+        "fold_thresholds_", "threshold_spread_", "cv_results_", "estimator_",
+        "estimators_", "n_features_in_", "feature_names_in_",
+    )
+
+    def _set_fitted(self, fitted: dict) -> None:
+        """Replace the whole fitted state at once (attributes of an earlier fit that this
+        one does not set, such as ``cv_results_``, are removed)."""
+        for name in self._FITTED_ATTRIBUTES:
+            if name in fitted:
+                setattr(self, name, fitted[name])
+            else:
+                self.__dict__.pop(name, None)
 
     def _check_fold_classes(self, splits, y, task, classes):
         for i, (train, _) in enumerate(splits):
@@ -970,8 +1458,8 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                     "fewer folds or a stratified splitter."
                 )
 
-    def _tune(self, spec, y, scores, score_params, classes, pos, neg, align=None):
-        task = self.task_
+    def _tune(self, spec, task, y, scores, score_params, classes, pos, neg, align=None):
+        """The tuned threshold(s) and their out-of-fold statistics (fitted attributes)."""
 
         def deployed(t, label=None):  # aligned thresholds -> the ensemble's scale
             return t if align is None else align.to_ensemble(t, label)
@@ -980,13 +1468,12 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             sel, sweep, values = spec.tune_binary(y, y == pos, scores, neg_label=neg,
                                                   pos_label=pos, score_params=score_params)
             self._warn_constraint(spec, sel, sweep, "", deployed(sel.threshold))
-            self.threshold_ = deployed(sel.threshold)
-            self.threshold_index_ = sel.index
-            self.best_score_ = sel.score
-            self.constraint_met_ = sel.feasible
-            self.curve_ = self._curve(spec, sweep, values)
-            self.curve_["thresholds"] = deployed(self.curve_["thresholds"])
-        elif task == "multilabel":
+            curve = self._curve(spec, sweep, values)
+            curve["thresholds"] = deployed(curve["thresholds"])
+            return {"threshold_": deployed(sel.threshold), "threshold_index_": sel.index,
+                    "best_score_": sel.score, "constraint_met_": sel.feasible,
+                    "curve_": curve}
+        if task == "multilabel":
             thr, best, met, curves, index = [], [], [], [], []
             for k in range(y.shape[1]):
                 yk = y[:, k].astype(int)
@@ -1001,53 +1488,63 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 curve = self._curve(spec, sweep, values)
                 curve["thresholds"] = deployed(curve["thresholds"], k)
                 curves.append(curve)
-            self.threshold_ = np.array(thr)
-            self.threshold_index_ = np.array(index)
-            self.best_score_ = np.array(best)
-            self.constraint_met_ = np.array(met)
-            self.curve_ = curves
-        else:
-            codes = np.searchsorted(classes, y)
-            w, best = _tune_class_weights(codes, scores, spec=spec, classes=classes,
-                                          y_true=y)
-            self.threshold_ = w
-            self.threshold_index_ = None
-            self.best_score_ = best
-            self.constraint_met_ = True
-            self.curve_ = None
+            return {"threshold_": np.array(thr), "threshold_index_": np.array(index),
+                    "best_score_": np.array(best), "constraint_met_": np.array(met),
+                    "curve_": curves}
+        codes = np.searchsorted(classes, y)
+        w, best = _tune_class_weights(codes, scores, spec=spec, classes=classes, y_true=y,
+                                      score_params=score_params)
+        return {"threshold_": w, "threshold_index_": None, "best_score_": best,
+                "constraint_met_": True, "curve_": None}
 
-    def _tune_folds(self, spec, y, test_idx, fold_scores, classes, pos, neg):
+    def _tune_folds(self, spec, task, y, test_idx, fold_scores, classes, pos, neg,
+                    score_params, n):
+        """Each validation fold's own optimum and their spread (fitted attributes)."""
         rows = []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConstraintNotMetWarning)
+            warnings.filterwarnings("ignore", message="The scorer objective returned NaN")
             for test, s in zip(test_idx, fold_scores):
                 yt = y[test]
-                if self.task_ == "binary":
-                    ok = np.unique(yt).size == 2
-                    rows.append(spec.tune_binary(yt, yt == pos, s, neg_label=neg, pos_label=pos)[
-                        0].threshold if ok else np.nan)
-                elif self.task_ == "multilabel":
+                params = _index_params(score_params, test, n)
+                if task == "binary":
+                    row = np.nan
+                    if np.unique(yt).size == 2:
+                        try:
+                            row = spec.tune_binary(yt, yt == pos, s, neg_label=neg,
+                                                   pos_label=pos, score_params=params)[
+                                0].threshold
+                        except _UndefinedObjectiveError:  # undefined on this fold alone
+                            pass
+                    rows.append(row)
+                elif task == "multilabel":
                     row = []
                     for k in range(yt.shape[1]):
                         yk = yt[:, k].astype(int)
+                        row.append(np.nan)
                         if 0 < yk.sum() < yk.size:
-                            row.append(spec.tune_binary(yk, yk == 1, s[:, k], neg_label=0,
-                                                        pos_label=1)[0].threshold)
-                        else:
-                            row.append(np.nan)
+                            try:
+                                row[-1] = spec.tune_binary(
+                                    yk, yk == 1, s[:, k], neg_label=0, pos_label=1,
+                                    score_params=params)[0].threshold
+                            except _UndefinedObjectiveError:
+                                pass
                     rows.append(row)
                 else:
                     codes = np.searchsorted(classes, yt)
-                    rows.append(_tune_class_weights(codes, s, spec=spec, classes=classes,
-                                                    y_true=yt)[0])
+                    try:
+                        rows.append(_tune_class_weights(codes, s, spec=spec, classes=classes,
+                                                        y_true=yt, score_params=params)[0])
+                    except _UndefinedObjectiveError:
+                        rows.append(np.full(classes.size, np.nan))
         ft = np.asarray(rows, dtype=np.float64)
-        self.fold_thresholds_ = ft
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            self.threshold_spread_ = {
+            spread = {
                 "mean": np.nanmean(ft, axis=0), "std": np.nanstd(ft, axis=0),
                 "min": np.nanmin(ft, axis=0), "max": np.nanmax(ft, axis=0),
             }
+        return {"fold_thresholds_": ft, "threshold_spread_": spread}
 
     def _curve(self, spec, sweep: Sweep, values):
         if values is None:
@@ -1082,8 +1579,16 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _scores(self, X):
         check_is_fitted(self, "threshold_")
-        return _get_scores(self.estimator_, X, method=self.response_method_, task=self.task_,
-                           pos_label=self.pos_label_)
+        s = _get_scores(self.estimator_, X, method=self.response_method_, task=self.task_,
+                        pos_label=self.pos_label_)
+        nan = np.isnan(s)
+        if nan.any():  # NaN >= threshold is False: it would be predicted negative
+            rows = np.flatnonzero(nan.reshape(s.shape[0], -1).any(axis=1))
+            raise ValueError(
+                f"The deployed estimator returned NaN scores for {rows.size} sample(s) "
+                f"(rows {rows[:10].tolist()}); ThresholdTuner cannot classify them."
+            )
+        return s
 
     def predict(self, X):
         """Labels at the tuned threshold(s).
@@ -1134,15 +1639,25 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self, "threshold_")
         from . import __version__
 
+        task, method = self.task_, self.response_method_
+        # the score columns: the classes in the deployed model's order, or the labels
+        classes = (list(range(len(self.threshold_))) if task == "multilabel"
+                   else _plain(np.asarray(self.classes_)))
+        n_outputs = len(classes)
+        score_input = _score_input(task, method, classes, n_outputs)
+        if self.ensemble_:
+            score_input += (f" (ThresholdTuner.{method}: the fold models' averaged scores; "
+                            "the fold alignment used in tuning is folded into the thresholds)")
         rule = {
             "format": _RULE_FORMAT,
-            "format_version": 1,
+            "format_version": _RULE_VERSION,
             "skmedimg_version": __version__,
-            "task": self.task_,
-            "score_type": self.response_method_,
-            "comparison": "score >= threshold" if self.task_ != "multiclass"
+            "task": task,
+            "score_type": method,
+            "score_input": score_input,
+            "comparison": "score >= threshold" if task != "multiclass"
             else "argmax(class_weights * proba)",
-            "classes": _plain(np.asarray(self.classes_)),
+            "classes": classes,
             "objective": self.objective if isinstance(self.objective, str)
             else repr(self.objective),
             "objective_params": {"beta": self.beta, "min_recall": self.min_recall,
@@ -1157,8 +1672,9 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             "threshold_spread": _plain(self.threshold_spread_),
             "estimator": type(self.estimator).__name__,
         }
-        if self.task_ == "binary":
+        if task == "binary":
             rule["pos_label"] = _plain(self.pos_label_)
+            rule["positive_column"] = [c == self.pos_label_ for c in classes].index(True)
             rule["threshold"] = float(self.threshold_)
         elif self.task_ == "multilabel":
             rule["thresholds"] = _plain(self.threshold_)
@@ -1169,9 +1685,10 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     def to_json(self, path=None, *, indent: int = 2) -> str:
         """The decision rule as JSON (written to ``path`` when given).
 
-        Deployment needs no pickle: ``DecisionRule.from_json(text).predict(scores)``
-        applied to the deployed model's ``score_type`` output reproduces
-        :meth:`predict`.
+        Deployment needs no pickle: ``DecisionRule.from_json(text).predict(scores)``,
+        with ``scores`` the output of this tuner's ``score_type`` method
+        (``tuner.predict_proba(X)`` or ``tuner.decision_function(X)``, unchanged),
+        reproduces :meth:`predict`; see :class:`DecisionRule` for the expected shapes.
         """
         return self.decision_rule().to_json(path, indent=indent)
 
@@ -1179,8 +1696,11 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     def from_json(source) -> DecisionRule:
         """Load a rule written by :meth:`to_json` (a JSON string or a file path)."""
         rule = DecisionRule.from_json(source)
-        if rule.rule.get("format") != _RULE_FORMAT:
-            raise ValueError("Not a skmedimg decision rule (missing 'format').")
+        if "format" not in rule._rule:
+            raise ValueError(
+                f"Not a skmedimg decision rule: the 'format' field ({_RULE_FORMAT!r}) is "
+                "missing."
+            )
         return rule
 
     def plot(self, label: int | None = None, *, ax=None,
@@ -1205,8 +1725,16 @@ class ThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         if self.task_ == "multiclass":
             raise ValueError("plot() draws threshold curves of binary and multilabel tuners.")
         if self.task_ == "multilabel":
-            k = 0 if label is None else int(label)
+            k = 0 if label is None else label
+            n_labels = len(self.curve_)
+            # a negative index would plot another label under this one's title
+            if not (_is_int(k) and 0 <= k < n_labels):
+                raise ValueError(
+                    f"label must be an integer in [0, {n_labels - 1}]; got {label!r}."
+                )
             curve, thr, title = self.curve_[k], float(self.threshold_[k]), f"label {k}"
+        elif label is not None:
+            raise ValueError(f"label applies to multilabel tuners; this one is {self.task_}.")
         else:
             curve, thr, title = self.curve_, float(self.threshold_), None
         name = self.objective if isinstance(self.objective, str) else "scorer"
