@@ -86,12 +86,18 @@ def check_images(
             f"{name} has images of {X.shape[1]}x{X.shape[2]} pixels, smaller than the "
             f"{min_size}x{min_size} this model accepts; resize or choose another architecture."
         )
-    if ensure_finite and X.dtype.kind == "f" and not np.isfinite(X.sum(dtype=np.float64)):
-        n_bad = int(np.count_nonzero(~np.isfinite(X)))
-        raise ValueError(
-            f"{name} contains NaN or infinite pixel values ({n_bad} of {X.size} pixels); "
-            "clean or impute them first."
-        )
+    if ensure_finite and X.dtype.kind == "f":
+        # One sum (no boolean copy of X) is finite when every pixel is; finite pixels near
+        # the float64 limit (e.g. 1e306) can overflow it too, so count before refusing.
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = X.sum(dtype=np.float64)
+        if not np.isfinite(total):
+            n_bad = int(X.size - np.count_nonzero(np.isfinite(X)))
+            if n_bad:
+                raise ValueError(
+                    f"{name} contains NaN or infinite pixel values ({n_bad} of {X.size} "
+                    "pixels); clean or impute them first."
+                )
     return X
 
 

@@ -26,6 +26,8 @@ FULL_AUGMENTATION = dict(
     rotation=25, flip="both", shift=0.1, zoom=0.1, blur=True, brightness=0.1, contrast=0.2,
     gamma=0.3,
 )
+# Every step off: the defaults are a mild augmentation, not exact copies.
+NO_AUGMENTATION = dict(rotation=0, shift=0, zoom=0, brightness=0, contrast=0)
 
 
 @pytest.fixture(scope="module")
@@ -140,13 +142,13 @@ def test_input_not_copied_or_modified(binary_images):
     assert checked is X
     sampler.fit_resample(X, y)
     np.testing.assert_array_equal(X, before)
-    assert sampler.n_features_in_ == X.shape[1]
+    assert sampler.n_features_in_ == X.shape[1] * X.shape[2]  # pixels, as CNNClassifier
 
 
 # --------------------------------------------------------------------------- augmentation
 def test_identity_configuration_reproduces_sources(binary_images):
     X, y = binary_images
-    sampler = AugmentingOverSampler(rotation=0, shift=0, zoom=0, blur=False, random_state=0)
+    sampler = AugmentingOverSampler(**NO_AUGMENTATION, random_state=0)
     X_res, _ = sampler.fit_resample(X, y)
     np.testing.assert_array_equal(X_res[len(X):], X[sampler.sample_indices_[len(X):]])
 
@@ -154,7 +156,8 @@ def test_identity_configuration_reproduces_sources(binary_images):
 @pytest.mark.parametrize("flip, axis", [("horizontal", 2), ("vertical", 1)])
 def test_flip_only_reproduces_np_flip(binary_images, flip, axis):
     X, y = binary_images
-    sampler = AugmentingOverSampler(flip=flip, n_operations=1, random_state=0)
+    sampler = AugmentingOverSampler(**NO_AUGMENTATION, flip=flip, n_operations=1,
+                                    random_state=0)
     X_res, _ = sampler.fit_resample(X, y)
     sources = X[sampler.sample_indices_[len(X):]]
     np.testing.assert_array_equal(X_res[len(X):], np.flip(sources, axis=axis))
@@ -162,7 +165,7 @@ def test_flip_only_reproduces_np_flip(binary_images, flip, axis):
 
 def test_flip_with_probability_is_source_or_mirror(binary_images):
     X, y = binary_images
-    sampler = AugmentingOverSampler(flip=True, random_state=0)
+    sampler = AugmentingOverSampler(**NO_AUGMENTATION, flip=True, random_state=0)
     X_res, _ = sampler.fit_resample(X, y)
     sources = X[sampler.sample_indices_[len(X):]]
     mirrored = [np.array_equal(a, np.fliplr(b)) for a, b in zip(X_res[len(X):], sources)]
@@ -413,6 +416,7 @@ def test_unknown_strategy_key_rejected(binary_images):
         (dict(n_operations=0), "'n_operations' parameter"),
         (dict(blur_sigma=(2.0, 1.0)), r"blur_sigma must satisfy 0 < low <= high"),
         (dict(blur_sigma=(-1.0, 1.0)), r"blur_sigma must satisfy 0 < low <= high"),
+        (dict(blur_sigma=(1.0, np.inf)), r"blur_sigma must satisfy 0 < low <= high \(finite\)"),
     ],
 )
 def test_bad_ranges_rejected(binary_images, params, match):
@@ -484,7 +488,7 @@ def multilabel_images():
 
 def test_ml_ros_raises_rarest_label_frequency(multilabel_images):
     X, Y = multilabel_images
-    sampler = MultilabelRandomOverSampler(sampling_ratio=0.3, random_state=0)
+    sampler = MultilabelRandomOverSampler(max_new_fraction=0.3, random_state=0)
     X_res, Y_res = sampler.fit_resample(X, Y)
     np.testing.assert_allclose(sampler.imbalance_ratio_per_label_, [1.0, 3.0, 7.5])
     mean_ir = (1 + 3 + 7.5) / 3
@@ -501,7 +505,7 @@ def test_ml_ros_raises_rarest_label_frequency(multilabel_images):
 def test_ml_ros_budget_and_augmentation(multilabel_images):
     X, Y = multilabel_images
     sampler = MultilabelRandomOverSampler(
-        sampling_ratio=0.02, augmentation=AugmentingOverSampler(rotation=20, flip=True),
+        max_new_fraction=0.02, augmentation=AugmentingOverSampler(rotation=20, flip=True),
         random_state=0,
     )
     X_res, _ = sampler.fit_resample(X, Y)

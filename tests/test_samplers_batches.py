@@ -131,7 +131,7 @@ def test_y_encoded_and_sample_weight_follow_the_indices(data):
 
 def test_multilabel_balancing_with_ml_ros():
     X, Y = make_lesion_images(120, multilabel=True, image_size=12, random_state=0)
-    sampler = MultilabelRandomOverSampler(sampling_ratio=0.5,
+    sampler = MultilabelRandomOverSampler(max_new_fraction=0.5,
                                           augmentation=AugmentingOverSampler(flip=True))
     ds = BalancedBatchDataset(X, Y, sampler=sampler, batch_size=32, random_state=0)
     _, Yb, idx = _epoch(ds)

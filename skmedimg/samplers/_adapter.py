@@ -11,7 +11,7 @@ from imblearn.utils import check_sampling_strategy
 from sklearn.base import clone
 
 from .._sklearn_compat import HasMethods
-from ._base import ImageSamplerMixin
+from ._base import ImageSamplerMixin, check_strategy_counts
 
 
 class ImageSamplerAdapter(ImageSamplerMixin, BaseSampler):
@@ -45,7 +45,7 @@ class ImageSamplerAdapter(ImageSamplerMixin, BaseSampler):
         Indices of the selected original images; only for samplers that expose them
         (not for SMOTE-like generators).
     n_features_in_ : int
-        ``X.shape[1]`` (the image height).
+        Pixel values per image (``H * W * C``), as :class:`~skmedimg.CNNClassifier`.
 
     See Also
     --------
@@ -92,6 +92,10 @@ class ImageSamplerAdapter(ImageSamplerMixin, BaseSampler):
                 f"each class it over-samples; class(es) {small} have fewer. Lower {name}, "
                 "or use AugmentingOverSampler, which works from a single image."
             )
+
+    def _check_strategy_counts(self, y) -> None:
+        check_strategy_counts(getattr(self.sampler, "sampling_strategy", None), y,
+                              owner=type(self.sampler).__name__)
 
     def _n_new_samples(self, y) -> int:
         if getattr(self.sampler, "_sampling_type", None) != "over-sampling":

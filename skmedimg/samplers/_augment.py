@@ -11,7 +11,8 @@ cast to float, while the samplers must keep uint8/uint16/float images in their s
 and range and be fast on many small images. Each OpenCV call costs a few microseconds of
 fixed overhead, about what a 28-pixel warp itself costs, so for small images the images
 that share a warp (or a blur) are stacked along the channel axis and transformed by one
-call (up to 128 channels, OpenCV 5's limit). For that to happen often, parameters are
+call (up to 128 channels, OpenCV 5's limit; images with more channels go through in
+chunks of channels). For that to happen often, parameters are
 drawn on a grid: angles and zoom in half-pixel steps at the image corner (rounding moves
 no pixel by more than a quarter pixel), shifts in whole pixels (exact slice copies, no
 interpolation), blur sigmas in 0.05-pixel steps. The grid does not depend on the image
@@ -104,8 +105,10 @@ def make_spec(
             f"blur_sigma must be a (low, high) pair of Gaussian sigmas in pixels; "
             f"got {blur_sigma!r}."
         ) from None
-    if not 0 < lo <= hi:
-        raise ValueError(f"blur_sigma must satisfy 0 < low <= high; got {blur_sigma!r}.")
+    if not 0 < lo <= hi < np.inf:
+        raise ValueError(
+            f"blur_sigma must satisfy 0 < low <= high (finite); got {blur_sigma!r}."
+        )
     return AugmentationSpec(
         rotation=float(rotation), flip=flip, shift=float(shift), zoom=float(zoom), blur=blur,
         blur_sigma=(lo, hi), brightness=float(brightness), contrast=float(contrast),
@@ -113,10 +116,33 @@ def make_spec(
     )
 
 
+def check_blur_size(spec: AugmentationSpec | None, height: int, width: int) -> None:
+    """Refuse blur sigmas wider than the images, before any pixel is touched.
+
+    A Gaussian whose +-2 sigma span covers the whole image averages it into a flat one,
+    and its kernel (so its cost) grows with sigma: ``blur_sigma=(1e5, 1e5)`` would run
+    for minutes to produce flat images. The kernel is not silently cut either (that
+    would be another blur than the one asked for).
+    """
+    if spec is None or not spec.blur:
+        return
+    limit = min(height, width) / 4
+    if spec.blur_sigma[1] > limit:
+        raise ValueError(
+            f"blur_sigma={spec.blur_sigma!r} is too wide for {height}x{width} images: a "
+            f"Gaussian blur with sigma above min(height, width) / 4 = {limit:g} pixels "
+            "averages the whole image into a flat one. Use sigmas of a few pixels, "
+            "e.g. blur_sigma=(0.5, 1.5)."
+        )
+
+
 def value_range(X: np.ndarray) -> tuple[float, float]:
-    """The intensity range the intensity steps work in and clip to: the data's own."""
-    lo, hi = float(X.min()), float(X.max())
-    return (lo, hi if hi > lo else lo + 1.0)
+    """The intensity range the intensity steps work in and clip to: the data's own.
+
+    When every pixel has the same value the range is empty and intensity steps leave
+    the images unchanged (there is no range to move within).
+    """
+    return float(X.min()), float(X.max())
 
 
 _threads_lock = threading.Lock()
@@ -194,8 +220,11 @@ def _draw(spec: AugmentationSpec, m: int, height: int, width: int, rng) -> dict:
         ty = np.round(rng.uniform(-spec.shift, spec.shift, m) * height)
         p["tx"], p["ty"] = np.where(on["shift"], tx, 0.0), np.where(on["shift"], ty, 0.0)
     if "zoom" in on:
-        p["zoom_bin"] = np.where(on["zoom"], np.round(rng.uniform(-spec.zoom, spec.zoom, m)
-                                                      / zoom_step), 0.0)
+        zoom_bin = np.round(rng.uniform(-spec.zoom, spec.zoom, m) / zoom_step)
+        # Rounding a zoom near 1 to the grid could reach a scale <= 0: a point, or a
+        # silently mirrored image. Keep at least one grid step of scale.
+        zoom_bin = np.maximum(zoom_bin, 1 - np.ceil(1 / zoom_step))
+        p["zoom_bin"] = np.where(on["zoom"], zoom_bin, 0.0)
         p["scale"] = 1 + p["zoom_bin"] * zoom_step
     if "blur" in on:
         # A 0.05-pixel sigma grid: finer differences are invisible, coarser groups are faster.
@@ -286,6 +315,35 @@ def _into(result: np.ndarray, o: np.ndarray) -> None:
         o[...] = result.reshape(o.shape)
 
 
+def _channel_chunks(channels: int) -> list[slice]:
+    """Even channel ranges of at most ``_MAX_STACK_CHANNELS`` channels each.
+
+    Even, so that every chunk has more than 4 channels: OpenCV interpolates uint8, uint16
+    and float32 images of 1, 3 or 4 channels on another (coarser) path than wider ones,
+    and every channel must get the same path as in a stacked call.
+    """
+    n = -(-channels // _MAX_STACK_CHANNELS)
+    bounds = np.linspace(0, channels, n + 1).round().astype(int)
+    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _by_channels(func, a: np.ndarray, o: np.ndarray | None) -> np.ndarray:
+    """``func(a, o)`` for an OpenCV function on an image with any number of channels.
+
+    OpenCV refuses images of more than 128 channels (its assertion fails deep inside,
+    e.g. in ``warpAffine``); wider images are transformed in chunks of channels, each
+    channel being transformed on its own either way.
+    """
+    if a.ndim < 3 or a.shape[2] <= _MAX_STACK_CHANNELS:
+        return func(a, o)
+    for part in _channel_chunks(a.shape[2]):
+        result = func(np.ascontiguousarray(a[:, :, part]), None)
+        if o is None:
+            o = np.empty(result.shape[:2] + (a.shape[2],), result.dtype)
+        o[:, :, part] = result.reshape(result.shape[:2] + (-1,))
+    return o
+
+
 def _ksize(sigma: float) -> int:
     """Gaussian kernel size covering +-2 sigma (OpenCV's own default for uint8 is +-3 sigma,
     about twice the work for a difference an augmentation does not need)."""
@@ -354,7 +412,8 @@ def _shift_into(a: np.ndarray, o: np.ndarray, tx: int, ty: int) -> None:
         # whole image, and OpenCV copies rows faster than NumPy's slices (~1.7x here).
         top, bottom, left, right = max(ty, 0), max(-ty, 0), max(tx, 0), max(-tx, 0)
         view = a[bottom : height - top, right : width - left]
-        _into(cv2.copyMakeBorder(view, top, bottom, left, right, _BORDER, dst=o), o)
+        _into(_by_channels(lambda v, d: cv2.copyMakeBorder(v, top, bottom, left, right,
+                                                           _BORDER, dst=d), view, o), o)
         return
     rows, cols = _shift_slices(height, ty), _shift_slices(width, tx)
     if rows is None or cols is None:
@@ -406,6 +465,7 @@ def augment_images(
     if m == 0:
         return out
     n, height, width = X.shape[:3]
+    check_blur_size(spec, height, width)
     channels = 1 if X.ndim == 3 else X.shape[3]
     Xv = X.reshape(n, height, width, channels)
     outv = out.reshape(m, height, width, channels)
@@ -542,12 +602,15 @@ class _Plan:
         return [slice(s, min(s + size, m)) for s in range(0, m, size)]
 
     def warp(self, a, o, row):
-        return cv2.warpAffine(a, self.mats[row], self.size, dst=o, flags=_FLAGS,
-                              borderMode=_BORDER)
+        return _by_channels(
+            lambda a, o: cv2.warpAffine(a, self.mats[row], self.size, dst=o, flags=_FLAGS,
+                                        borderMode=_BORDER), a, o)
 
     def blur(self, a, o, row):
         s = float(self.p["sigma"][row])
-        return cv2.GaussianBlur(a, (_ksize(s),) * 2, s, dst=o, borderType=_BORDER)
+        return _by_channels(
+            lambda a, o: cv2.GaussianBlur(a, (_ksize(s),) * 2, s, dst=o, borderType=_BORDER),
+            a, o)
 
 
 def _augment_each(Xv, indices, outv, part: slice, plan: _Plan) -> None:
@@ -572,7 +635,8 @@ def _augment_each(Xv, indices, outv, part: slice, plan: _Plan) -> None:
             else:
                 _into(plan.warp(a, o, row), o)
         elif plan.only_flip[row]:
-            _into(cv2.flip(a, int(plan.flip_code[row]), dst=o), o)
+            code = int(plan.flip_code[row])
+            _into(_by_channels(lambda a, o, c=code: cv2.flip(a, c, dst=o), a, o), o)
         elif plan.only_shift[row]:
             _shift_into(a, o, int(plan.tx[row]), int(plan.ty[row]))
         if plan.sigma_keys[row]:  # in place after a geometric step, else from the source
@@ -630,20 +694,37 @@ def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
 
 
 def _intensity(images: np.ndarray, p: dict, rows: np.ndarray, bounds) -> np.ndarray:
-    """Gamma, then contrast around each image's mean, then brightness; clipped to bounds."""
+    """Gamma, then contrast around each image's mean, then brightness; clipped to bounds.
+
+    The steps work on ``t = (v - lo) / (hi - lo)`` in [0, 1], computed from halves
+    (``v / 2 - lo / 2``): finite pixels near the float limits (e.g. +-1e306 or float32's
+    3e38) would overflow ``hi - lo``, and means of them, into inf and NaN.
+    """
     lo, hi = bounds
-    span = hi - lo
+    if not hi > lo:  # constant data: no range to move within
+        return images
+    work = np.float64 if images.dtype == np.float64 else np.float32
+    half_span = work(hi / 2 - lo / 2)
     shape = (len(rows),) + (1,) * (images.ndim - 1)
-    v = images.astype(np.float64 if images.dtype == np.float64 else np.float32)
+    t = images.astype(work)
+    t /= 2
+    t -= work(lo / 2)
+    t /= half_span
+    np.clip(t, 0, 1, out=t)
     gamma = p["gamma"][rows].reshape(shape)
     if np.any(gamma != 1):
-        v = lo + span * np.clip((v - lo) / span, 0, 1) ** gamma
+        t **= gamma.astype(work)
     contrast = p["contrast"][rows].reshape(shape)
     if np.any(contrast != 1):
-        mean = v.mean(axis=tuple(range(1, v.ndim)), keepdims=True)
-        v = mean + contrast * (v - mean)
-    v += (p["brightness"][rows] * span).reshape(shape).astype(v.dtype)
-    return _cast(np.clip(v, lo, hi, out=v), images.dtype)
+        mean = t.mean(axis=tuple(range(1, t.ndim)), keepdims=True)
+        t = mean + contrast.astype(work) * (t - mean)
+    t += p["brightness"][rows].reshape(shape).astype(work)
+    np.clip(t, 0, 1, out=t)
+    # Back to the data's range, again through halves; lo + t * span <= hi.
+    t *= half_span
+    t += work(lo / 2)
+    t *= 2
+    return _cast(np.clip(t, lo, hi, out=t), images.dtype)
 
 
 def _cast(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -651,5 +732,10 @@ def _cast(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
     dtype = np.dtype(dtype)
     if dtype.kind in "iu":
         info = np.iinfo(dtype)
-        values = np.clip(np.rint(values), info.min, info.max)
+        # float(2**63 - 1) rounds up to 2**63, which wraps to -2**63 in int64: clip to
+        # the largest float that the integer type holds.
+        top = float(info.max)
+        if int(top) > info.max:
+            top = float(np.nextafter(top, 0))
+        values = np.clip(np.rint(values), float(info.min), top)
     return values.astype(dtype)

@@ -8,12 +8,49 @@ parameter validation, one-hot round trip) stays in charge.
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Mapping
+
 import numpy as np
 from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.utils.multiclass import type_of_target
 from sklearn_compat.utils.validation import validate_data
 
+from .._sklearn_compat import Interval
 from .._validation import check_images, check_resampled_size
+
+
+class NumberInterval(Interval):
+    """scikit-learn's ``Interval`` constraint, refusing booleans.
+
+    ``bool`` is a ``numbers.Integral``: ``rotation=True`` would otherwise be accepted as
+    a rotation of 1 degree, ``batch_size=True`` as batches of one image.
+    """
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
+
+
+def check_strategy_counts(sampling_strategy, y, *, owner: str) -> None:
+    """Counts of a ``sampling_strategy`` dict (or of a callable's dict) must be ints >= 0.
+
+    imbalanced-learn hands float counts on to NumPy (a TypeError about "a sequence of
+    integers"), and takes ``True`` as one image.
+    """
+    if callable(sampling_strategy):
+        sampling_strategy = sampling_strategy(y)
+    if not isinstance(sampling_strategy, Mapping):
+        return
+    bad = {
+        key: value for key, value in sampling_strategy.items()
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral)
+        or value < 0
+    }
+    if bad:
+        raise ValueError(
+            f"{owner}: sampling_strategy must give the number of images wanted per class "
+            f"as an int >= 0 (a dict, as in imbalanced-learn); got {bad!r}."
+        )
 
 MULTILABEL_HINT = (
     "y is a multilabel indicator matrix (some rows have several or no labels); "
@@ -35,8 +72,9 @@ class ImageSamplerMixin:
     """Mixin placed *before* an imbalanced-learn sampler base to accept image arrays.
 
     ``X`` must be ``(n, H, W)`` or ``(n, H, W, C)``, of any real dtype; it is neither
-    copied nor cast. ``n_features_in_`` is set to ``X.shape[1]`` as imbalanced-learn
-    does for N-D input.
+    copied nor cast. ``n_features_in_`` is the number of pixel values per image
+    (``H * W * C``), as :class:`~skmedimg.CNNClassifier` sets it (imbalanced-learn would
+    set ``X.shape[1]``, the image height).
     """
 
     _size_param = "sampling_strategy"  # the parameter that sets the output size
@@ -68,11 +106,19 @@ class ImageSamplerMixin:
         X, y = validate_data(
             self, X=X, y=y, reset=True, allow_nd=True, dtype=None, ensure_all_finite=False
         )
+        self.n_features_in_ = int(np.prod(X.shape[1:]))  # one meaning across skmedimg
+        self._check_strategy_counts(y)
         return X, y, binarize_y
 
     def _check_y_indices(self, y):
         """Validate ``y`` for index-only resampling (no images at hand)."""
-        return check_target_type(check_single_label(y))
+        y = check_target_type(check_single_label(y))
+        self._check_strategy_counts(y)
+        return y
+
+    def _check_strategy_counts(self, y) -> None:
+        check_strategy_counts(getattr(self, "sampling_strategy", None), y,
+                              owner=type(self).__name__)
 
     def _fit_resample_indices(self, y, *, image_bytes: int = 0) -> np.ndarray:
         """Resample ``y`` only and return ``sample_indices_`` (used by balanced batches).

@@ -21,10 +21,13 @@ from imblearn.under_sampling import RandomUnderSampler
 from imblearn.utils import check_sampling_strategy
 from sklearn.base import clone
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import type_of_target
 
 from .._validation import check_images, check_resampled_size
-from ._augment import augment_images, value_range
+from ._augment import augment_images, check_blur_size, value_range
 from ._over import _seed
+
+_CLASS_TARGETS = ("binary", "multiclass", "multilabel-indicator")
 
 
 class BalancedBatchDataset(keras.utils.PyDataset):
@@ -44,7 +47,8 @@ class BalancedBatchDataset(keras.utils.PyDataset):
     X : ndarray of shape (n_samples, H, W) or (n_samples, H, W, C)
         Images, any real dtype; never copied as a whole or cast.
     y : array-like of shape (n_samples,) or (n_samples, n_labels)
-        Class labels, or a multilabel indicator matrix, that decide the balancing.
+        Class labels, or a multilabel indicator matrix, that decide the balancing;
+        continuous targets are refused (they are not classes).
     sampler : sampler, default=None
         :class:`AugmentingOverSampler`, :class:`RandomImageUnderSampler`,
         :class:`MultilabelRandomOverSampler`, or imbalanced-learn's
@@ -116,16 +120,56 @@ class BalancedBatchDataset(keras.utils.PyDataset):
                 raise ValueError(
                     f"X and {name} have different lengths: {n} images, {len(value)} {name}."
                 )
-        if not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive int; got {batch_size!r}.")
+        sw = self.sample_weight
+        if sw is not None:
+            if sw.ndim != 1 or sw.dtype.kind not in "uif":
+                problem = f"shape {sw.shape} and dtype {sw.dtype}"
+            elif not np.isfinite(sw).all():
+                problem = f"{int(np.count_nonzero(~np.isfinite(sw)))} NaN or infinite weights"
+            elif (sw < 0).any():
+                problem = f"negative weights (min {float(sw.min())})"
+            else:
+                problem = None
+            if problem:
+                raise ValueError(
+                    "sample_weight must be a 1-D array of finite weights >= 0, one per "
+                    f"image; got {problem}."
+                )
+        kind = type_of_target(self.y, input_name="y")
+        if kind not in _CLASS_TARGETS:
+            raise ValueError(
+                f"y must hold class labels or a multilabel 0/1 indicator matrix, which "
+                f"BalancedBatchDataset balances; got {kind!r} targets"
+                + (" (continuous values are not classes; give class labels as y and the "
+                   "values to learn as y_encoded)." if kind.startswith("continuous") else ".")
+            )
+        if (isinstance(batch_size, (bool, np.bool_))
+                or not isinstance(batch_size, numbers.Integral) or batch_size < 1):
+            raise ValueError(
+                f"batch_size must be a positive int; got {batch_size!r}"
+                + (" (a bool is not a batch size)." if isinstance(batch_size, (bool, np.bool_))
+                   else ".")
+            )
+        if not isinstance(shuffle, (bool, np.bool_)):
+            raise ValueError(f"shuffle must be True or False; got {shuffle!r}.")
+        if sampler is not None and (isinstance(sampler, type)
+                                    or not callable(getattr(sampler, "fit_resample", None))):
+            raise TypeError(
+                "sampler must be None or an imbalanced-learn sampler instance (an object "
+                "with fit_resample, e.g. AugmentingOverSampler() or RandomUnderSampler()); "
+                f"got {sampler!r}"
+                + (" (a class: call it to make an instance)." if isinstance(sampler, type)
+                   else f" of type {type(sampler).__name__}.")
+            )
         self.batch_size = int(batch_size)
         self.sampler = sampler
-        self.shuffle = shuffle
+        self.shuffle = bool(shuffle)
         self.random_state = random_state
         spec_of = getattr(sampler, "_augmentation_spec", None)
         self._spec = spec_of() if spec_of is not None else None
         if self._spec is not None and not self._spec.operations:
             self._spec = None
+        check_blur_size(self._spec, self.X.shape[1], self.X.shape[2])
         self._intensity_range = (
             value_range(self.X) if self._spec is not None and self._spec.uses_intensity else None
         )

@@ -6,6 +6,8 @@ imbalanced-learn has no multilabel sampler, so the algorithm is written here.
 from __future__ import annotations
 
 import numbers
+import warnings
+from collections.abc import Mapping
 
 import numpy as np
 from imblearn.base import BaseSampler
@@ -14,10 +16,10 @@ from imblearn.utils._docstring import _random_state_docstring
 from sklearn.utils.multiclass import type_of_target
 from sklearn_compat.utils.validation import validate_data
 
-from .._sklearn_compat import HasMethods, Interval
+from .._sklearn_compat import StrOptions
 from .._validation import check_images
-from ._base import ImageSamplerMixin
-from ._over import AugmentedCopiesMixin
+from ._base import ImageSamplerMixin, NumberInterval
+from ._over import AugmentedCopiesMixin, AugmentingOverSampler
 
 
 def check_multilabel(y) -> np.ndarray:
@@ -29,6 +31,18 @@ def check_multilabel(y) -> np.ndarray:
             f"(n_samples, n_labels) with 0/1 entries; got {type_of_target(y)!r} targets of "
             f"shape {y.shape}. For binary or multiclass y use AugmentingOverSampler."
         )
+    # scikit-learn calls any 2-valued integer matrix an indicator matrix (0/2, -1/1).
+    values = np.unique(y)
+    if not np.isin(values, (0, 1)).all():
+        raise ValueError(
+            "MultilabelRandomOverSampler needs a multilabel indicator matrix y with 0/1 "
+            f"entries (1: the image carries the label); got the values {values.tolist()}."
+        )
+    if not values.any():
+        raise ValueError(
+            "y has no positive label (every entry is 0): MultilabelRandomOverSampler has "
+            "no label to over-sample."
+        )
     return y
 
 
@@ -38,19 +52,46 @@ def imbalance_ratio_per_label(counts: np.ndarray) -> np.ndarray:
         return counts.max() / counts.astype(float)
 
 
-def ml_ros_indices(Y: np.ndarray, n_new: int, random_state) -> np.ndarray:
+def ml_ros_indices(Y: np.ndarray, n_new: int, random_state, sampling_strategy="auto"):
     """ML-ROS: clone images of minority labels until none is a minority or ``n_new`` is used.
 
-    A label is a minority while its IRLbl exceeds the mean IRLbl of the original data;
-    labels take turns, each cloning one random image that carries it (which also raises
-    the counts of the labels co-occurring in that image).
+    With ``sampling_strategy="auto"`` (the paper's rule) a label is a minority while its
+    IRLbl exceeds the mean IRLbl of the original data; with a float ``r``, while its count
+    is below ``r`` times the most frequent label's count; with a dict, while its count is
+    below the dict's value. Labels take turns, each cloning one random image that carries
+    it (which also raises the counts of the labels co-occurring in that image).
+
+    Returns ``(indices, draws, unmet)``: the cloned rows, the number of clones drawn for
+    each label's turn, and the labels still short of their target when ``n_new`` ran out.
     """
-    counts = Y.sum(axis=0).astype(np.int64)
-    ir = imbalance_ratio_per_label(counts)
+    Y = np.asarray(Y, dtype=np.int64)
+    counts = Y.sum(axis=0)
     present = counts > 0
-    mean_ir = ir[present].mean()
-    minority = np.flatnonzero(present & (ir > mean_ir))
+    if isinstance(sampling_strategy, Mapping):
+        target = dict(sampling_strategy)
+
+        def reached(label):
+            return counts[label] >= target[label]
+
+        minority = np.array(sorted(label for label in target if counts[label] < target[label]),
+                            dtype=np.intp)
+    elif isinstance(sampling_strategy, str):  # "auto"
+        ir = imbalance_ratio_per_label(counts)
+        mean_ir = ir[present].mean()
+
+        def reached(label):
+            return counts.max() / counts[label] <= mean_ir
+
+        minority = np.flatnonzero(present & (ir > mean_ir))
+    else:
+        ratio = float(sampling_strategy)
+
+        def reached(label):
+            return counts[label] >= ratio * counts.max()
+
+        minority = np.flatnonzero(present & (counts < ratio * counts.max()))
     bags = {label: np.flatnonzero(Y[:, label]) for label in minority}
+    draws = dict.fromkeys(bags, 0)
     clones: list[int] = []
     while bags and len(clones) < n_new:
         for label in list(bags):
@@ -58,10 +99,11 @@ def ml_ros_indices(Y: np.ndarray, n_new: int, random_state) -> np.ndarray:
                 break
             row = int(random_state.choice(bags[label]))
             clones.append(row)
+            draws[label] += 1
             counts += Y[row]
-            if counts.max() / counts[label] <= mean_ir:
+            if reached(label):
                 del bags[label]
-    return np.asarray(clones, dtype=np.intp)
+    return np.asarray(clones, dtype=np.intp), draws, sorted(int(label) for label in bags)
 
 
 @Substitution(random_state=_random_state_docstring)
@@ -71,25 +113,52 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
     ML-ROS (Charte et al., 2015): the imbalance ratio of a label (IRLbl) is the count of
     the most frequent label over its own; labels whose IRLbl exceeds the mean IRLbl are
     minority labels. Images carrying them are cloned at random, label by label in turn,
-    until no minority label remains or the budget ``sampling_ratio * n_samples`` is
-    spent. Clones can be augmented like :class:`AugmentingOverSampler`'s new images.
+    until no minority label remains or the budget ``max_new_fraction * n_samples`` is
+    spent. By default the clones get :class:`AugmentingOverSampler`'s mild augmentation.
 
     .. versionadded:: 0.1
 
     Parameters
     ----------
-    sampling_ratio : float, default=0.25
+    sampling_strategy : "auto", float or dict, default="auto"
+        Which labels are over-sampled and how far, with imbalanced-learn's meanings
+        applied to each label (the number of images carrying it):
+
+        - ``"auto"``: ML-ROS's rule: labels whose IRLbl exceeds the mean IRLbl, until it
+          no longer does.
+        - float in (0, 1]: the desired ratio of each label's count to the most frequent
+          label's count after resampling (imbalanced-learn's minority/majority ratio);
+          labels below it are over-sampled.
+        - dict: ``{{label index: desired number of images carrying it}}``; each count must
+          be at least the current one, as in imbalanced-learn's over-samplers.
+
+        Cloning an image raises every label it carries, so targets are reached in turns
+        and may be exceeded; a target the budget cannot reach gives a ``UserWarning``.
+
+    max_new_fraction : float, default=0.25
         Largest number of new images as a fraction of ``n_samples`` (the paper's P/100).
 
-    augmentation : AugmentingOverSampler, default=None
-        Whose augmentation parameters (rotation, flip, ...) are applied to the clones;
-        its ``sampling_strategy`` and ``random_state`` are ignored. ``None`` clones
-        exactly.
+    sampling_ratio : float, default="deprecated"
+        Former name of ``max_new_fraction``.
+
+        .. deprecated:: 0.1
+           ``sampling_ratio`` is deprecated and will be removed in 0.3; use
+           ``max_new_fraction`` (``sampling_strategy`` is imbalanced-learn's target).
+
+    augmentation : AugmentingOverSampler, "auto" or None, default="auto"
+        Whose augmentation parameters (rotation, flip, ...) are applied to the clones,
+        validated as in :class:`AugmentingOverSampler`; its ``sampling_strategy`` and
+        ``random_state`` are ignored. ``"auto"`` is ``AugmentingOverSampler()``'s mild,
+        anatomy-safe default augmentation; ``None`` clones exactly.
 
     {random_state}
 
     Attributes
     ----------
+    sampling_strategy_ : dict
+        Number of clones drawn for each over-sampled label (label index: count), as
+        imbalanced-learn's over-samplers count new samples per class; a clone also raises
+        the other labels its image carries.
     imbalance_ratio_per_label_ : ndarray of shape (n_labels,)
         IRLbl of each label before resampling (inf for a label no image carries).
     mean_imbalance_ratio_ : float
@@ -99,7 +168,7 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
     intensity_range_ : tuple of float or None
         Data range used by intensity augmentation, ``None`` without it.
     n_features_in_ : int
-        ``X.shape[1]`` (the image height).
+        Pixel values per image (``H * W * C``), as :class:`~skmedimg.CNNClassifier`.
 
     See Also
     --------
@@ -124,18 +193,35 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
     """
 
     _sampling_type = "bypass"
-    _size_param = "sampling_ratio"  # named by the memory check of _check_resampled_size
     _parameter_constraints: dict = {
-        "sampling_ratio": [Interval(numbers.Real, 0, None, closed="neither")],
-        "augmentation": [HasMethods(["_augmentation_spec"]), None],
+        "sampling_strategy": [StrOptions({"auto"}),
+                              NumberInterval(numbers.Real, 0, 1, closed="right"), Mapping],
+        "max_new_fraction": [NumberInterval(numbers.Real, 0, None, closed="neither")],
+        "sampling_ratio": [NumberInterval(numbers.Real, 0, None, closed="neither"),
+                           StrOptions({"deprecated"})],
+        "augmentation": [AugmentingOverSampler, StrOptions({"auto"}), None],
         "random_state": ["random_state"],
     }
 
-    def __init__(self, *, sampling_ratio=0.25, augmentation=None, random_state=None):
-        super().__init__()
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        max_new_fraction=0.25,
+        sampling_ratio="deprecated",
+        augmentation="auto",
+        random_state=None,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.max_new_fraction = max_new_fraction
         self.sampling_ratio = sampling_ratio
         self.augmentation = augmentation
         self.random_state = random_state
+
+    @property
+    def _size_param(self) -> str:
+        """The parameter named by the memory check: the one that sets the budget."""
+        return "max_new_fraction" if self.sampling_ratio == "deprecated" else "sampling_ratio"
 
     def _check_X_y(self, X, y, accept_sparse=None):
         X = check_images(X, name="X")
@@ -144,23 +230,84 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
             self, X=X, y=y, reset=True, allow_nd=True, dtype=None, ensure_all_finite=False,
             multi_output=True,
         )
+        self.n_features_in_ = int(np.prod(X.shape[1:]))  # as CNNClassifier
+        self._check_strategy_counts(y)
         return X, y, False
 
     def _check_y_indices(self, y):
-        return check_multilabel(y)
+        y = check_multilabel(y)
+        self._check_strategy_counts(y)
+        return y
+
+    def _check_strategy_counts(self, Y) -> None:
+        """Validate a dict ``sampling_strategy`` against ``Y``; fix the budget (once)."""
+        self._budget = self.max_new_fraction
+        if self.sampling_ratio != "deprecated":
+            warnings.warn(
+                "sampling_ratio is deprecated in 0.1 and will be removed in 0.3; use "
+                "max_new_fraction (the same budget). sampling_strategy now says which "
+                "labels are over-sampled and how far, as in imbalanced-learn.",
+                FutureWarning, stacklevel=2,
+            )
+            self._budget = self.sampling_ratio
+        if not isinstance(self.sampling_strategy, Mapping):
+            return
+        n_labels = Y.shape[1]
+        counts = np.asarray(Y, dtype=np.int64).sum(axis=0)
+        for label, wanted in self.sampling_strategy.items():
+            if isinstance(label, (bool, np.bool_)) or not isinstance(label, numbers.Integral) \
+                    or not 0 <= label < n_labels:
+                raise ValueError(
+                    f"sampling_strategy keys must be label indices (columns of y) in "
+                    f"[0, {n_labels - 1}]; got {label!r}."
+                )
+            if isinstance(wanted, (bool, np.bool_)) or not isinstance(wanted, numbers.Integral):
+                raise ValueError(
+                    "sampling_strategy values must be the number of images wanted with "
+                    f"each label, as ints; got {wanted!r} for label {label}."
+                )
+            if wanted < counts[label]:
+                raise ValueError(
+                    "With over-sampling methods, the number of images carrying a label "
+                    f"must be at least the original one: label {label} is carried by "
+                    f"{counts[label]} images and sampling_strategy asks for {wanted}."
+                )
+            if counts[label] == 0 and wanted > 0:
+                raise ValueError(
+                    f"No image carries label {label}: it cannot be over-sampled "
+                    f"(sampling_strategy asks for {wanted} images)."
+                )
 
     def _n_new_samples(self, y) -> int:
-        return int(self.sampling_ratio * len(y))  # ML-ROS's budget, an upper bound
+        return int(self._budget * len(y))  # ML-ROS's budget, an upper bound
 
     def _augmentation_spec(self):
-        return None if self.augmentation is None else self.augmentation._augmentation_spec()
+        self._validate_params()
+        if self.augmentation is None:
+            return None
+        augmentation = AugmentingOverSampler() if self.augmentation == "auto" \
+            else self.augmentation
+        try:
+            return augmentation._augmentation_spec()
+        except ValueError as exc:  # name this sampler's parameter too
+            raise type(exc)(f"MultilabelRandomOverSampler(augmentation=...): {exc}") from exc
 
     def _draw_new(self, Y, random_state) -> np.ndarray:
-        counts = Y.sum(axis=0)
+        counts = np.asarray(Y, dtype=np.int64).sum(axis=0)
         self.imbalance_ratio_per_label_ = imbalance_ratio_per_label(counts)
         self.mean_imbalance_ratio_ = float(self.imbalance_ratio_per_label_[counts > 0].mean())
-        n_new = int(self.sampling_ratio * Y.shape[0])
-        return ml_ros_indices(Y, n_new, random_state)
+        n_new = int(self._budget * Y.shape[0])
+        clones, draws, unmet = ml_ros_indices(Y, n_new, random_state, self.sampling_strategy)
+        self.sampling_strategy_ = {int(label): n for label, n in draws.items()}
+        if unmet and self.sampling_strategy != "auto":
+            warnings.warn(
+                f"MultilabelRandomOverSampler: the budget of {n_new} new images "
+                f"({self._size_param}={self._budget}) ran out before label(s) {unmet} "
+                f"reached sampling_strategy={self.sampling_strategy!r}; raise "
+                f"{self._size_param} to reach them.",
+                UserWarning, stacklevel=2,
+            )
+        return clones
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

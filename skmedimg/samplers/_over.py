@@ -10,32 +10,38 @@ from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
 from sklearn.utils import check_random_state
 
-from .._sklearn_compat import Interval, StrOptions
+from .._sklearn_compat import StrOptions
 from ._augment import (
     AugmentationSpec,
     augment_images,
+    check_blur_size,
     copy_images,
     make_spec,
     value_range,
 )
-from ._base import ImageSamplerMixin
+from ._base import ImageSamplerMixin, NumberInterval
 
 _AUGMENTATION_PARAMS = (
     "rotation", "flip", "shift", "zoom", "blur", "blur_sigma", "brightness", "contrast",
     "gamma", "n_operations",
 )
 
+# Every range keeps an augmentation an image of the same anatomy: at most a half turn;
+# a shift or zoom below the whole image (a shift of 1 would wrap it onto its mirror, a
+# zoom of 1 shrink it to a point); contrast factors above 0 (1 allows a flat image);
+# brightness moves of at most half the intensity range; gamma exponents in [1/4, 4].
+# Booleans are refused where a number is meant (rotation=True is not "rotate").
 AUGMENTATION_CONSTRAINTS: dict = {
-    "rotation": [Interval(numbers.Real, 0, 180, closed="both")],
+    "rotation": [NumberInterval(numbers.Real, 0, 180, closed="both")],
     "flip": ["boolean", StrOptions({"horizontal", "vertical", "both"})],
-    "shift": [Interval(numbers.Real, 0, 1, closed="both")],
-    "zoom": [Interval(numbers.Real, 0, 1, closed="left")],
-    "blur": ["boolean", Interval(numbers.Real, 0, 1, closed="both")],
+    "shift": [NumberInterval(numbers.Real, 0, 1, closed="left")],
+    "zoom": [NumberInterval(numbers.Real, 0, 1, closed="left")],
+    "blur": ["boolean", NumberInterval(numbers.Real, 0, 1, closed="both")],
     "blur_sigma": [tuple, list],
-    "brightness": [Interval(numbers.Real, 0, 1, closed="both")],
-    "contrast": [Interval(numbers.Real, 0, 1, closed="both")],
-    "gamma": [Interval(numbers.Real, 0, None, closed="left")],
-    "n_operations": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "brightness": [NumberInterval(numbers.Real, 0, 0.5, closed="both")],
+    "contrast": [NumberInterval(numbers.Real, 0, 1, closed="left")],
+    "gamma": [NumberInterval(numbers.Real, 0, 3, closed="both")],
+    "n_operations": [NumberInterval(numbers.Integral, 1, None, closed="left"), None],
 }
 
 
@@ -85,6 +91,7 @@ class AugmentedCopiesMixin:
     def _fit_resample(self, X, y):
         self._check_resampled_size(y, X[0].nbytes)
         spec = self._augmentation_spec()
+        check_blur_size(spec, X.shape[1], X.shape[2])
         random_state = check_random_state(self.random_state)
         new = self._draw_new(y, random_state)
         X_res, y_res, self.sample_indices_, self.intensity_range_ = resample_images(
@@ -103,6 +110,12 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
     their dtype (uint8, uint16, float...) and intensity range; the original images come
     back first, bit-exact and in order.
 
+    The defaults are a mild, anatomy-safe augmentation: rotations up to 10 degrees,
+    shifts and zooms up to 5 %, brightness and contrast changes up to 5 %; no flip
+    (laterality matters in medical images) and no blur. Exact copies only when asked:
+    set ``rotation=0, shift=0, zoom=0, brightness=0, contrast=0`` (or use
+    imbalanced-learn's ``RandomOverSampler`` through :class:`ImageSamplerAdapter`).
+
     .. versionadded:: 0.1
 
     Parameters
@@ -111,25 +124,27 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
 
     {random_state}
 
-    rotation : float, default=0.0
+    rotation : float in [0, 180], default=10.0
         Largest rotation in degrees; angles are uniform in ``[-rotation, rotation]``.
     flip : bool or {{"horizontal", "vertical", "both"}}, default=False
         Allowed mirror axes; each flips with probability 1/2. ``True`` is
-        ``"horizontal"`` (left-right).
-    shift : float, default=0.0
+        ``"horizontal"`` (left-right). Off by default: a mirrored chest X-ray shows the
+        heart on the wrong side.
+    shift : float in [0, 1), default=0.05
         Largest translation as a fraction of the image width/height (whole pixels).
-    zoom : float, default=0.0
+    zoom : float in [0, 1), default=0.05
         Scale factors are uniform in ``[1 - zoom, 1 + zoom]``.
-    blur : bool or float, default=False
+    blur : bool or float in [0, 1], default=False
         Probability of a Gaussian blur (``True`` is 0.5).
     blur_sigma : (float, float), default=(0.5, 1.5)
-        Range of the blur's standard deviation in pixels.
-    brightness : float, default=0.0
+        Range of the blur's standard deviation in pixels; the larger one must not exceed
+        a quarter of the image's height and width (a wider blur flattens the image).
+    brightness : float in [0, 0.5], default=0.05
         Largest additive intensity shift, as a fraction of the data's intensity range.
-    contrast : float, default=0.0
+    contrast : float in [0, 1), default=0.05
         Contrast factors around each image's mean are uniform in
         ``[1 - contrast, 1 + contrast]``.
-    gamma : float, default=0.0
+    gamma : float in [0, 3], default=0.0
         Gamma exponents are log-uniform in ``[1 / (1 + gamma), 1 + gamma]``, applied on
         the data's intensity range.
     n_operations : int, default=None
@@ -147,7 +162,7 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
         ``(min, max)`` of the data, within which intensity steps work and clip; ``None``
         when no intensity step is enabled.
     n_features_in_ : int
-        ``X.shape[1]`` (the image height), as imbalanced-learn sets it for N-D input.
+        Pixel values per image (``H * W * C``), as :class:`~skmedimg.CNNClassifier`.
 
     See Also
     --------
@@ -162,7 +177,9 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
     stay within the source image's range. To share OpenCV calls between images, angles
     and zoom factors are drawn on a grid that moves no pixel by more than a quarter pixel,
     shifts in whole pixels and blur sigmas in steps of 0.05 pixel; the blur kernel spans
-    +-2 sigma. Images larger than 96x96 pixels are augmented on ``cv2.getNumThreads()``
+    +-2 sigma. Images of more than 128 channels are warped in chunks of channels
+    (OpenCV's limit per call). Images larger than 96x96 pixels are augmented on
+    ``cv2.getNumThreads()``
     threads (set ``cv2.setNumThreads`` or ``OPENCV_FOR_THREADS_NUM`` to limit them); the
     result does not depend on the thread count. Intensity steps clip to
     ``intensity_range_``. Multilabel targets are refused with a pointer to
@@ -193,14 +210,14 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
         *,
         sampling_strategy="auto",
         random_state=None,
-        rotation=0.0,
+        rotation=10.0,
         flip=False,
-        shift=0.0,
-        zoom=0.0,
+        shift=0.05,
+        zoom=0.05,
         blur=False,
         blur_sigma=(0.5, 1.5),
-        brightness=0.0,
-        contrast=0.0,
+        brightness=0.05,
+        contrast=0.05,
         gamma=0.0,
         n_operations=None,
     ):
@@ -218,7 +235,9 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
         self.n_operations = n_operations
 
     def _augmentation_spec(self) -> AugmentationSpec:
-        """The validated augmentation parameters (also used by BalancedBatchDataset)."""
+        """The validated augmentation parameters (also used by BalancedBatchDataset and
+        MultilabelRandomOverSampler, which do not validate this sampler themselves)."""
+        self._validate_params()
         return make_spec(**{name: getattr(self, name) for name in _AUGMENTATION_PARAMS})
 
     def _draw_new(self, y, random_state) -> np.ndarray:

@@ -40,7 +40,7 @@ class RandomImageUnderSampler(ImageSamplerMixin, RandomUnderSampler):
     sample_indices_ : ndarray of shape (n_samples_resampled,)
         Indices of the selected images.
     n_features_in_ : int
-        ``X.shape[1]`` (the image height).
+        Pixel values per image (``H * W * C``), as :class:`~skmedimg.CNNClassifier`.
 
     See Also
     --------
