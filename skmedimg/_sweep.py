@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from scipy.stats import norm
 
 #: Objectives computed from confusion counts (the tuner also accepts scorers).
 OBJECTIVES = (
@@ -256,20 +257,51 @@ class Selection(NamedTuple):
     feasible: bool
 
 
+def wilson_bounds(k, n, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Two-sided Wilson score interval of ``k`` successes in ``n`` trials, unchecked.
+
+    Vectorised over ``k`` and ``n``; NaN where ``n == 0``. The checked public version
+    is :func:`skmedimg.metrics.wilson_interval`.
+    """
+    k = np.asarray(k, dtype=np.float64)
+    n = np.asarray(n, dtype=np.float64)
+    z = norm.ppf(0.5 + confidence / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        den = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / den
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / den
+        lo, hi = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    return lo, hi
+
+
 def constraint_violation(
     sweep: Sweep,
     *,
     min_recall: float | None = None,
     min_precision: float | None = None,
     min_specificity: float | None = None,
+    confidence: float | None = None,
 ) -> np.ndarray:
-    """Total shortfall below the minimum recall/precision/specificity (0 = feasible)."""
+    """Total shortfall below the minimum recall/precision/specificity (0 = feasible).
+
+    With ``confidence``, each constrained rate is replaced by the lower end of its
+    two-sided Wilson interval at that level (the interval ``clinical_report`` prints),
+    so a candidate is feasible only when the data leave little doubt that it meets the
+    bound: a point estimate just above ``min_recall`` on 40 positives is as likely as
+    not to fall below it on new patients.
+    """
+    if confidence is None:
+        rates = (sweep.recall, sweep.precision, sweep.specificity)
+    else:
+        rates = (
+            wilson_bounds(sweep.tp, sweep.n_pos, confidence)[0],
+            # nothing predicted positive: precision is unknown, so its bound is 0
+            np.nan_to_num(wilson_bounds(sweep.tp, sweep.tp + sweep.fp, confidence)[0]),
+            wilson_bounds(sweep.tn, sweep.n_neg, confidence)[0],
+        )
     v = np.zeros(sweep.thresholds.shape)
-    for bound, values in (
-        (min_recall, sweep.recall),
-        (min_precision, sweep.precision),
-        (min_specificity, sweep.specificity),
-    ):
+    for bound, values in zip((min_recall, min_precision, min_specificity), rates):
         if bound is not None:
             v += np.maximum(0.0, bound - values)
     v[v <= _TOL] = 0.0
@@ -294,6 +326,7 @@ def select_threshold(
     min_recall: float | None = None,
     min_precision: float | None = None,
     min_specificity: float | None = None,
+    confidence: float | None = None,
 ) -> Selection:
     """The best candidate threshold under the constraints.
 
@@ -310,6 +343,9 @@ def select_threshold(
     min_recall, min_precision, min_specificity : float, optional
         Constraints. When no candidate meets them, the candidate with the smallest
         total shortfall is returned with ``feasible=False`` (ties: best objective).
+    confidence : float in (0, 1), optional
+        Judge the constraints on the lower ends of the rates' Wilson intervals at this
+        level instead of on the point estimates (see :func:`constraint_violation`).
 
     Returns
     -------
@@ -334,6 +370,7 @@ def select_threshold(
         min_recall=min_recall,
         min_precision=min_precision,
         min_specificity=min_specificity,
+        confidence=confidence,
     )
     feasible = violation == 0.0
     if feasible.any():

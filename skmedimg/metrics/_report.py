@@ -18,6 +18,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
+from .._sweep import wilson_bounds as _wilson
 from ._clinical import _column_or_1d, _warn, check_scores, resolve_pos_label
 
 #: Upper bound of n_bootstraps: beyond it the percentiles move less than their
@@ -54,20 +55,6 @@ _LABELS = {
     "balanced_accuracy": "Balanced accuracy",
     "auc": "ROC AUC",
 }
-
-
-def _wilson(k, n, confidence):
-    """Wilson interval without input checks (NaN where ``n == 0``)."""
-    k = np.asarray(k, dtype=np.float64)
-    n = np.asarray(n, dtype=np.float64)
-    z = norm.ppf(0.5 + confidence / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / n
-        den = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / den
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / den
-        lo, hi = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
-    return lo, hi
 
 
 def _check_confidence(confidence) -> float:
