@@ -1,29 +1,118 @@
-"""``skmedimg`` command line: ``skmedimg demo`` runs the whole workflow end to end.
+"""The skmedimg command line: ``skmedimg demo`` runs the whole workflow end to end.
 
-The demo composes public objects only: data → GridSearchCV over class weights and
-augmenting oversampling (imblearn pipeline) with a specificity-at-recall scorer →
-ThresholdTuner at a minimum recall → clinical report on held-out images, next to the
+The demo composes public objects only: data -> GridSearchCV over class weights and
+augmenting oversampling (imblearn pipeline) with a specificity-at-recall scorer ->
+ThresholdTuner at a minimum recall -> clinical report on held-out images, next to the
 untuned 0.5 threshold, written as JSON, Markdown and PNG plots.
+
+Arguments, the data and the output folder are all checked before any training, and a
+problem with any of them is reported on one line (``skmedimg: error: ...``) with exit
+status 2 (usage) or 1 (data, output folder, or a failure while running); ``--debug``
+adds the traceback. TensorFlow is imported lazily, after its log level is set, so that
+its start-up messages do not bury the demo's output.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
+import math
 import os
+import re
 import sys
+import tempfile
 import time
+import traceback
+import warnings
 from pathlib import Path
 
 import numpy as np
+
+DESCRIPTION = (
+    "skmedimg: imbalanced medical-image classification for the scikit-learn ecosystem. "
+    "Run 'skmedimg demo --help' for the end-to-end demo."
+)
+DEMO_DESCRIPTION = (
+    "Run the imbalanced-imaging workflow end to end: a grid search over class weights and "
+    "augmenting oversampling, scored by specificity at the minimum recall; a decision "
+    "threshold tuned to reach that recall; and a clinical report (sensitivity, "
+    "specificity, PPV, NPV, ...) on held-out images at the untuned 0.5 threshold and at "
+    "the tuned one. Writes report.json, report.md, decision_rule.json and PNG plots to "
+    "the --out folder. Arguments, data and output folder are checked before training."
+)
+EPILOG = (
+    "Exit status: 0 on success, 1 for a problem with the data, the output folder or the "
+    "run, 2 for a usage error. --debug shows the full traceback of an error."
+)
+OUTPUT_FILES = ("report.json", "report.md", "decision_rule.json", "pr_curve.png",
+                "threshold_curve.png", "confusion_matrix.png")
+
+# Native log lines TensorFlow writes to stderr while it is imported, before its own log
+# level applies: absl's notice that logging is not initialised yet, and info/warning
+# lines in absl's format (oneDNN, "Could not find cuda drivers", CPU instructions).
+_NATIVE_NOISE = re.compile(
+    r"^(WARNING: All log messages before absl::InitializeLog\(\) is called"
+    r"|[IW]\d{4} [\d:.]+ +\d+ \S+:\d+\] "
+    r"|To enable the following instructions: )"
+)
+
+
+class _Failure(Exception):
+    """A problem the user can fix: reported on one line, exit status ``code``."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors on one line, not the usage block followed by the error."""
+
+    def error(self, message):
+        self.exit(2, f"skmedimg: error: {message} (see '{self.prog} --help')\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer; got {text!r}")
+    return value
+
+
+def _recall(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1]; got {text!r}") from None
+    if not (math.isfinite(value) and 0 < value <= 1):
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1]; got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be an integer in [0, 2**32); got {text!r}")
+    return value
 
 
 def _progress(step: str, start: float) -> None:
     print(f"[{time.perf_counter() - start:7.1f}s] {step}", file=sys.stderr, flush=True)
 
 
-def _load_data(args):
-    """(X_train, y_train, X_test, y_test, description)."""
+# ------------------------------------------------------------------------ data
+
+
+def _load_data(args, cv: int):
+    """(X_train, y_train, X_test, y_test, description), checked for the demo's needs."""
     from sklearn.model_selection import train_test_split
 
     if args.data is None:
@@ -33,29 +122,86 @@ def _load_data(args):
         X, y = make_lesion_images(n, weights=(0.85, 0.15), image_size=16 if args.quick else 28,
                                   random_state=args.random_state)
         source = f"synthetic lesion images (make_lesion_images, n={n}, 15% lesions)"
-    else:
-        from skmedimg.datasets import load_medmnist
+        X_train, X_test, y_train, y_test = train_test_split(
+            X, y, test_size=0.25, stratify=y, random_state=args.random_state
+        )
+        return X_train, y_train, X_test, y_test, source
 
-        data = load_medmnist(args.data)
-        if data.task != "binary":
-            raise ValueError(
-                f"the demo handles binary data sets; {args.data} is {data.task}."
-            )
-        test_split = "test" if "test" in data.splits else ("val" if "val" in data.splits else None)
-        if "train" in data.splits and test_split is not None:
-            X, y = data.X_train, data.y_train
-            X_test, y_test = data[f"X_{test_split}"], data[f"y_{test_split}"]
-            if args.quick:
-                X, y = _subsample(X, y, 600, args.random_state)
-                X_test, y_test = _subsample(X_test, y_test, 300, args.random_state)
-            return X, y, X_test, y_test, f"{args.data} (train → {test_split} split)"
-        split = data.splits[0]
-        X, y = data[f"X_{split}"], data[f"y_{split}"]
-        source = f"{args.data} ({split} split, stratified 75/25)"
+    data = _read_medmnist(args.data)
+    test_split = "test" if "test" in data.splits else ("val" if "val" in data.splits else None)
+    if "train" in data.splits and test_split is not None:
+        X, y = data.X_train, data.y_train
+        X_test, y_test = data[f"X_{test_split}"], data[f"y_{test_split}"]
+        _check_classes(y, f"the train split of {args.data}", cv)
+        _check_held_out(y_test, np.unique(y), f"the {test_split} split of {args.data}")
+        note = ""
+        if args.quick:
+            X, y = _subsample(X, y, 600, args.random_state)
+            X_test, y_test = _subsample(X_test, y_test, 300, args.random_state)
+            note = " after --quick subsampling"
+            _check_classes(y, f"the train split of {args.data}{note}", cv)
+            _check_held_out(y_test, np.unique(y), f"the {test_split} split of {args.data}{note}")
+        return X, y, X_test, y_test, f"{args.data} (train → {test_split} split)"
+
+    split = data.splits[0]
+    X, y = data[f"X_{split}"], data[f"y_{split}"]
+    where = f"the {split} split of {args.data}"
+    # 75 % of each class is trained on (cv folds), 25 % held out (at least one image).
+    _check_classes(y, where, cv, fraction=0.75)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.25, stratify=y, random_state=args.random_state
     )
-    return X_train, y_train, X_test, y_test, source
+    _check_classes(y_train, f"the training part (75 %) of {where}", cv)
+    _check_held_out(y_test, np.unique(y), f"the held-out part (25 %) of {where}")
+    return X_train, y_train, X_test, y_test, f"{args.data} ({split} split, stratified 75/25)"
+
+
+def _read_medmnist(path: str):
+    from skmedimg.datasets import load_medmnist
+
+    if not Path(path).exists():
+        raise _Failure(f"--data {path}: no such file.")
+    try:
+        data = load_medmnist(path)
+    except (ValueError, TypeError, OSError) as exc:
+        raise _Failure(f"--data: {_one_line(exc)}") from exc
+    if data.task != "binary":
+        raise _Failure(
+            f"--data: the demo needs binary labels (two classes); {path} is {data.task} "
+            f"(classes {data.classes.tolist()})."
+        )
+    return data
+
+
+def _check_classes(y, where: str, cv: int, fraction: float = 1.0) -> None:
+    """Two classes, each with enough images for ``cv``-fold cross-validation.
+
+    Each class needs ``2 * cv`` training images: every validation fold then holds at
+    least two of them and every training fold enough for the network's validation split.
+    """
+    classes, counts = np.unique(y, return_counts=True)
+    if len(classes) < 2:
+        raise _Failure(
+            f"--data: {where} holds only class {classes.tolist()[0] if len(classes) else []} "
+            f"({len(y)} images); the demo needs images of two classes."
+        )
+    need = math.ceil(2 * cv / fraction)
+    few = [(c, n) for c, n in zip(classes.tolist(), counts.tolist()) if n < need]
+    if few:
+        detail = ", ".join(f"class {c} has {n}" for c, n in few)
+        raise _Failure(
+            f"--data: {where} has too few images per class ({detail}); the demo's "
+            f"{cv}-fold cross-validation needs at least {need} per class."
+        )
+
+
+def _check_held_out(y_test, classes, where: str) -> None:
+    missing = np.setdiff1d(classes, y_test).tolist()
+    if missing:
+        raise _Failure(
+            f"--data: {where} has no images of class {missing[0]}; the held-out report "
+            "needs both classes."
+        )
 
 
 def _subsample(X, y, n, seed):
@@ -67,35 +213,131 @@ def _subsample(X, y, n, seed):
     return X, y
 
 
+# ------------------------------------------------------------------- output folder
+
+
+def _prepare_out(text: str) -> Path:
+    """Create the output folder and prove that it can be written, before training."""
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise _Failure(f"--out {text} is an existing file; --out names a folder.")
+    for parent in out.parents:
+        if parent.exists() and not parent.is_dir():
+            raise _Failure(f"--out {text}: {parent} is an existing file, not a folder.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".skmedimg-write-test-", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise _Failure(
+            f"--out {text}: cannot create or write to this folder ({exc.strerror or exc})."
+        ) from exc
+    for name in OUTPUT_FILES:
+        target = out / name
+        if target.is_dir() or (target.exists() and not os.access(target, os.W_OK)):
+            raise _Failure(f"--out {text}: {name} exists there and cannot be overwritten.")
+    return out
+
+
+# ---------------------------------------------------------------- TensorFlow parts
+
+
+def _quiet_tensorflow() -> None:
+    """Silence TensorFlow's native start-up logs (the user's own setting wins).
+
+    Must run before TensorFlow is imported: the level is read once, at import. Level 3
+    also hides the error-level "failed call to cuInit" of machines without a GPU; real
+    errors still surface as Python exceptions. GPUs stay visible.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@contextlib.contextmanager
+def _native_stderr_filtered(enabled: bool = True):
+    """Drop the native info/warning lines TensorFlow prints while it is imported.
+
+    They are written straight to file descriptor 2 before TensorFlow's log level is
+    applied, so they are caught there (in a temporary file, which cannot fill up and
+    block like a pipe); every other line is passed on.
+    """
+    try:
+        saved = os.dup(2) if enabled else None
+    except OSError:  # no file descriptor 2 (e.g. a pythonw process): nothing to filter
+        saved = None
+    if saved is None:
+        yield
+        return
+    sys.stderr.flush()
+    try:
+        with tempfile.TemporaryFile() as captured:
+            os.dup2(captured.fileno(), 2)
+            try:
+                yield
+            finally:
+                sys.stderr.flush()
+                os.dup2(saved, 2)
+                captured.seek(0)
+                lines = captured.read().decode(errors="replace").splitlines()
+                kept = [line for line in lines if not _NATIVE_NOISE.match(line)]
+                if kept:
+                    print("\n".join(kept), file=sys.stderr, flush=True)
+    finally:
+        os.close(saved)
+
+
+def _quiet_python_logs() -> None:
+    """TensorFlow's Python-side warnings (e.g. tf.function retracing) off for the demo."""
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    with contextlib.suppress(ImportError):
+        import absl.logging
+
+        absl.logging.set_verbosity(absl.logging.ERROR)
+
+
+def _check_network(cnn, X, y) -> None:
+    """Build the network on one image per class: the images suit it, before training."""
+    from sklearn.base import clone
+
+    _, first = np.unique(y, return_index=True)
+    try:
+        clone(cnn).initialize(X[first], y[first])
+    except (ValueError, TypeError) as exc:
+        raise _Failure(f"--data: {_one_line(exc)}") from exc
+
+
+# ------------------------------------------------------------------------- demo
+
+
 def _run_demo(args) -> int:
     start = time.perf_counter()
-    if not 0 < args.min_recall <= 1:
-        raise ValueError(f"--min-recall must be in (0, 1]; got {args.min_recall}.")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-    _progress("loading data", start)
-    X_train, y_train, X_test, y_test, source = _load_data(args)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-
-    from imblearn.pipeline import Pipeline
-    from sklearn.model_selection import GridSearchCV
-
-    from skmedimg import CNNClassifier, ThresholdTuner
-    from skmedimg.metrics import (
-        clinical_report,
-        plot_confusion_matrix,
-        plot_pr_curve,
-        plot_threshold_curve,
-        specificity_at_recall_scorer,
-    )
-    from skmedimg.samplers import AugmentingOverSampler
-
-    epochs = args.epochs or (2 if args.quick else 15)
+    epochs = args.epochs if args.epochs is not None else (2 if args.quick else 15)
     cv = 2 if args.quick else 3
+
+    _progress("loading and checking the data", start)
+    X_train, y_train, X_test, y_test, source = _load_data(args, cv)
+
+    with _native_stderr_filtered(enabled=not args.debug):
+        from imblearn.pipeline import Pipeline
+        from sklearn.model_selection import GridSearchCV
+
+        from skmedimg import CNNClassifier, ThresholdTuner
+        from skmedimg.metrics import (
+            clinical_report,
+            plot_confusion_matrix,
+            plot_pr_curve,
+            plot_threshold_curve,
+            specificity_at_recall_scorer,
+        )
+        from skmedimg.samplers import AugmentingOverSampler
+    if not args.debug:
+        _quiet_python_logs()
     cnn = CNNClassifier(epochs=epochs, batch_size=32, learning_rate=3e-3,
                         validation_fraction=0.0 if args.quick else 0.1, patience=4,
                         random_state=args.random_state)
+    _check_network(cnn, X_train, y_train)
+    out = _prepare_out(args.out)
+
     sampler = AugmentingOverSampler(rotation=15, flip=True, shift=0.05,
                                     random_state=args.random_state)
     pipe = Pipeline([("balance", "passthrough"), ("cnn", cnn)])
@@ -103,7 +345,8 @@ def _run_demo(args) -> int:
     n_fits = 4 * cv
     _progress(f"grid search: {n_fits} fits on {len(y_train)} training images "
               f"({source}); scorer: specificity at recall >= {args.min_recall}", start)
-    search = GridSearchCV(pipe, grid, cv=cv,
+    # error_score="raise": a failing fit shows its own error, not "All the N fits failed".
+    search = GridSearchCV(pipe, grid, cv=cv, error_score="raise",
                           scoring=specificity_at_recall_scorer(min_recall=args.min_recall))
     search.fit(X_train, y_train)
     best = {k: ("AugmentingOverSampler" if k == "balance" and v != "passthrough" else v)
@@ -192,29 +435,82 @@ def _save_plots(out, y_test, scores, tuner, pos, plot_pr_curve, plot_threshold_c
         plt.close(display.figure_)
 
 
+# ------------------------------------------------------------------- entry point
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="skmedimg", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="run the imbalanced-imaging workflow end to end")
-    demo.add_argument("--data", help="MedMNIST-layout .npz file (default: synthetic data)")
-    demo.add_argument("--out", default="skmedimg_demo_output", help="output folder")
-    demo.add_argument("--min-recall", type=float, default=0.95,
-                      help="sensitivity the operating point must reach (default 0.95)")
-    demo.add_argument("--epochs", type=int, default=None, help="training epochs per fit")
-    demo.add_argument("--quick", action="store_true", help="a sub-minute run on small data")
-    demo.add_argument("--random-state", type=int, default=0)
+    """The ``skmedimg`` argument parser."""
+    from skmedimg import __version__
+
+    parser = _Parser(prog="skmedimg", description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument("--version", action="version", version=f"skmedimg {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback of an error and TensorFlow's logs")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    demo = sub.add_parser("demo", help="run the imbalanced-imaging workflow end to end",
+                          description=DEMO_DESCRIPTION, epilog=EPILOG)
+    demo.add_argument("--data", metavar="FILE.npz",
+                      help="MedMNIST-layout .npz file with binary labels; with train and "
+                           "test (or val) splits the test split is held out, otherwise a "
+                           "stratified 25%% of the one split (default: synthetic lesion "
+                           "images from make_lesion_images)")
+    demo.add_argument("--out", default="skmedimg_demo_output", metavar="FOLDER",
+                      help="output folder, created if needed (default: %(default)s)")
+    demo.add_argument("--min-recall", type=_recall, default=0.95, metavar="R",
+                      help="sensitivity the operating point must reach, in (0, 1] "
+                           "(default: %(default)s)")
+    demo.add_argument("--epochs", type=_positive_int, default=None, metavar="N",
+                      help="training epochs per fit (default: 2 with --quick, else 15)")
+    demo.add_argument("--quick", action="store_true",
+                      help="a sub-minute run: 400 synthetic 16x16 images (or at most 600 "
+                           "training and 300 held-out images of --data), 2-fold "
+                           "cross-validation, 2 epochs")
+    demo.add_argument("--random-state", type=_seed, default=0, metavar="SEED",
+                      help="seed for data, splits and training (default: %(default)s)")
+    demo.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                      help="show the full traceback of an error and TensorFlow's logs")
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings as ``skmedimg: warning: ...``, without the source line that raised them."""
+    print(f"skmedimg: warning: {message}", file=sys.stderr, flush=True)
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    return lines[0] + (" (run with --debug for details)" if len(lines) > 1 else "")
+
+
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run the command line; returns the exit status (``sys.exit(main())``)."""
     try:
-        if args.command == "demo":
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else 2
+    if not args.debug:
+        _quiet_tensorflow()
+    try:
+        with warnings.catch_warnings():
+            if not args.debug:
+                warnings.showwarning = _show_warning
             return _run_demo(args)
-    except (ValueError, OSError, KeyError) as exc:
-        print(f"skmedimg: error: {exc}", file=sys.stderr)
-        return 2
-    return 1  # pragma: no cover - argparse rejects unknown commands
+    except KeyboardInterrupt:
+        print("skmedimg: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - every failure gets one line, not a traceback
+        if args.debug:
+            traceback.print_exc()
+        if isinstance(exc, _Failure):
+            message, code = str(exc), exc.code
+        else:
+            lines = str(exc).strip().splitlines() or [""]
+            message = f"{type(exc).__name__}: {lines[0]}"
+            if not args.debug:
+                message += " (run with --debug for the traceback)"
+            code = 1
+        print(f"skmedimg: error: {message}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,9 +6,11 @@ import sys
 
 import numpy as np
 
+from skmedimg.cli import main
+
 
 def _run(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "skmedimg.cli", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "skmedimg", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=600)
 
 
@@ -29,14 +31,15 @@ def test_demo_quick_writes_reports(tmp_path):
     assert "grid search" in proc.stderr  # progress is shown
 
 
-def test_demo_bad_arguments(tmp_path):
-    proc = _run("demo", "--min-recall", "1.5", cwd=tmp_path)
-    assert proc.returncode == 2
-    assert proc.stderr.strip().splitlines()[-1].startswith("skmedimg: error: --min-recall")
-    proc = _run("demo", "--data", str(tmp_path / "missing.npz"), cwd=tmp_path)
-    assert proc.returncode == 2
-    assert "skmedimg: error:" in proc.stderr.strip().splitlines()[-1]
+def test_demo_bad_arguments(tmp_path, capsys):
+    # Usage errors exit with 2, data errors with 1; both on one line, before training
+    # (tests/test_reliability_data_cli.py covers each case).
+    assert main(["demo", "--min-recall", "1.5"]) == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1].startswith(
+        "skmedimg: error: argument --min-recall")
+    assert main(["demo", "--data", str(tmp_path / "missing.npz")]) == 1
+    assert "skmedimg: error: --data" in capsys.readouterr().err.strip().splitlines()[-1]
     bad = tmp_path / "bad.npz"
     np.savez(bad, train_images=np.zeros((4, 8, 8)), train_labels=np.array([[0], [1], [2], [3]]))
-    proc = _run("demo", "--data", str(bad), cwd=tmp_path)
-    assert proc.returncode == 2
+    assert main(["demo", "--data", str(bad)]) == 1
+    assert "is multiclass" in capsys.readouterr().err

@@ -144,7 +144,7 @@ def test_medmnist_errors(tmp_path):
         load_medmnist(multi_output)
     text = tmp_path / "text.npz"
     text.write_text("not a zip")
-    with pytest.raises(ValueError, match="not a readable .npz file"):
+    with pytest.raises(ValueError, match="not a valid .npz file"):
         load_medmnist(text)
 
 

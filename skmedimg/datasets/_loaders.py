@@ -12,7 +12,10 @@ import logging
 import numbers
 import os
 import re
+import stat
 import warnings
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -134,6 +137,11 @@ def _check_extensions(extensions) -> frozenset[str]:
         return IMAGE_EXTENSIONS
     if isinstance(extensions, str):
         extensions = [extensions]
+    extensions = list(extensions)
+    if not all(isinstance(e, str) and e.strip(".") for e in extensions):
+        raise ValueError(
+            f"extensions must be file extensions such as '.png'; got {extensions!r}."
+        )
     exts = frozenset(e.lower() if e.startswith(".") else "." + e.lower() for e in extensions)
     if not exts:
         raise ValueError("extensions must not be empty.")
@@ -158,12 +166,86 @@ def _is_ignored(path: Path) -> bool:
     return path.name.startswith(".") or path.name.lower() in _IGNORED_NAMES
 
 
-def _walk_files(folder: Path) -> list[Path]:
-    """All non-hidden files below ``folder``, hidden sub-folders excluded, naturally sorted."""
+def _is_within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _real(path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _is_regular_file(path: Path) -> bool:
+    """False for FIFOs, sockets and devices, which would block or never end when read.
+
+    A path that cannot be stat'ed (e.g. a broken link) counts as a file, so that reading
+    it reports the problem.
+    """
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
+
+
+def _already_read(folder: Path, trees: Sequence[Path], seen: set[Path]) -> bool:
+    """Whether ``folder`` (a sub-folder met while walking) must not be read.
+
+    A symlinked folder is not followed when it leads back into the folders being read:
+    to one of ``trees`` (real paths of the folders being read), a parent of one, or a
+    folder inside one (whose files are read at their own place). Any folder already
+    reached another way (its real path is in ``seen``) is not read twice. Following
+    either would read the same images twice, under two classes, or never end.
+    """
+    target = _real(folder)
+    if folder.is_symlink() and (target in seen or any(
+        _is_within(target, tree) or _is_within(tree, target) for tree in trees
+    )):
+        logger.warning(
+            "Not following %s: it links to %s, which is already part of the folders "
+            "being read.", folder, target,
+        )
+        return True
+    if target in seen:
+        logger.warning("Not reading %s again: it was already read as %s (a symbolic link "
+                       "leads to it).", folder, target)
+        return True
+    seen.add(target)
+    return False
+
+
+def _walk_files(
+    folder: Path, root_real: Path, seen: set[Path], failures: list[tuple[str, str]]
+) -> list[Path]:
+    """All non-hidden regular files below ``folder``, naturally sorted.
+
+    Hidden sub-folders are skipped; symlinked sub-folders are followed unless they
+    lead back into ``root_real`` or ``folder`` or to a folder in ``seen`` (the real
+    paths already reached, updated here). Non-regular files (FIFOs, sockets, devices)
+    are skipped with a warning in the log: reading a FIFO named ``*.png`` would block
+    forever. Folders that cannot be listed are added to ``failures`` (``os.walk``
+    alone would skip them silently).
+    """
+
+    def unlistable(exc: OSError) -> None:
+        failures.append((str(exc.filename or folder),
+                         f"cannot list folder ({exc.strerror or exc})"))
+
+    trees = (root_real, _real(folder))
     files = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        files.extend(Path(dirpath) / f for f in filenames if not _is_ignored(Path(f)))
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unlistable, followlinks=True):
+        here = Path(dirpath)
+        dirnames[:] = [
+            d for d in sorted(dirnames)
+            if not d.startswith(".") and not _already_read(here / d, trees, seen)
+        ]
+        for name in filenames:
+            path = here / name
+            if _is_ignored(path):
+                continue
+            if not _is_regular_file(path):
+                logger.warning("Skipping %s: not a regular file (a FIFO, socket or device).",
+                               path)
+                continue
+            files.append(path)
     return sorted(files, key=_natural_key)
 
 
@@ -246,6 +328,14 @@ def _medmnist_labels(labels: np.ndarray, key: str, multilabel: bool | None) -> n
     if labels.dtype.kind == "f":
         if not np.all(np.isfinite(labels)) or not np.all(labels == np.round(labels)):
             raise ValueError(f"{key} must hold integer class labels; found non-integer values.")
+    if labels.size and labels.dtype.kind in "uf" and (
+        labels.max() > np.iinfo(np.int64).max or labels.min() < np.iinfo(np.int64).min
+    ):
+        # astype(int64) would wrap these around to other labels.
+        raise ValueError(
+            f"{key} holds labels beyond the int64 range (max {labels.max()}); class labels "
+            "are small integers."
+        )
     labels = labels.astype(np.int64)
     if labels.ndim == 1:
         labels = labels[:, None]
@@ -269,6 +359,75 @@ def _medmnist_labels(labels: np.ndarray, key: str, multilabel: bool | None) -> n
             "one-hot, so it cannot be read as single-label classes."
         )
     return labels.argmax(axis=1)
+
+
+_PICKLE_REFUSED = (
+    "pickled Python objects, which skmedimg never loads for safety (unpickling a file "
+    "can run arbitrary code); MedMNIST files hold numeric arrays only"
+)
+
+
+def _open_npz(path: Path):
+    """``np.load`` of a .npz archive, with errors that say what is wrong with the file.
+
+    Never passes on numpy's suggestion to load pickled data: a data file that needs
+    unpickling is refused.
+    """
+    if path.is_dir():
+        raise ValueError(f"{str(path)!r} is a folder, not a .npz file.")
+    if not _is_regular_file(path):
+        raise ValueError(f"{str(path)!r} is not a regular file (a FIFO, socket or device).")
+    if path.stat().st_size == 0:
+        raise ValueError(f"{str(path)!r} is empty (0 bytes), not a valid .npz file.")
+    with open(path, "rb") as f:
+        head = f.read(16)
+    if head.startswith(b"\x93NUMPY"):
+        raise ValueError(f"{str(path)!r} holds a single array (.npy), not a MedMNIST .npz archive.")
+    if not head.startswith(b"PK"):
+        if head[:1] == b"\x80":
+            raise ValueError(f"{str(path)!r} is not a .npz file: it holds {_PICKLE_REFUSED}.")
+        looks_like = ""
+        if head.lstrip()[:1] == b"<":
+            looks_like = " (it looks like an HTML or XML page: an interrupted download?)"
+        raise ValueError(
+            f"{str(path)!r} is not a valid .npz file: it does not start like a zip "
+            f"archive{looks_like}."
+        )
+    try:
+        return np.load(path, allow_pickle=False)
+    except (EOFError, zipfile.BadZipFile, zlib.error, OSError, ValueError) as exc:
+        raise ValueError(
+            f"{str(path)!r} is not a valid .npz file: it is truncated or corrupt "
+            f"({_error_reason(exc)})."
+        ) from None
+
+
+def _error_reason(exc: BaseException) -> str:
+    """A short reason from a numpy/zipfile error, without advice to unpickle."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if not text or "pickle" in text.lower():
+        return type(exc).__name__
+    return f"{type(exc).__name__}: {text}"
+
+
+def _read_array(archive, key: str, path: Path) -> np.ndarray:
+    """One array of an open .npz archive, refusing object arrays."""
+    try:
+        return np.asarray(archive[key])
+    except ValueError as exc:
+        if "pickle" in str(exc).lower():
+            raise ValueError(
+                f"{key} in {str(path)!r} holds {_PICKLE_REFUSED}."
+            ) from None
+        raise ValueError(
+            f"{key} in {str(path)!r} cannot be read: the file is truncated or corrupt "
+            f"({_error_reason(exc)})."
+        ) from None
+    except (EOFError, zipfile.BadZipFile, zlib.error, OSError) as exc:
+        raise ValueError(
+            f"{key} in {str(path)!r} cannot be read: the file is truncated or corrupt "
+            f"({_error_reason(exc)})."
+        ) from None
 
 
 def load_medmnist(
@@ -330,8 +489,11 @@ def load_medmnist(
     FileNotFoundError
         When ``path`` does not exist.
     ValueError
-        When the file has no ``<split>_images`` arrays, a requested split is missing,
-        images and labels disagree in length, or the labels are not class labels.
+        When the file is empty, truncated, corrupt or not a .npz archive, holds
+        pickled Python objects (never loaded), has no ``<split>_images`` arrays, a
+        requested split is missing, images and labels disagree in length, the splits
+        hold images of different shapes or 3-D volumes, or the labels are not class
+        labels.
 
     See Also
     --------
@@ -366,12 +528,7 @@ def load_medmnist(
     if multilabel not in (None, True, False):
         raise ValueError(f"multilabel must be None, True or False; got {multilabel!r}.")
 
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"{str(path)!r} is not a readable .npz file: {exc}") from exc
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(f"{str(path)!r} holds a single array, not a MedMNIST .npz archive.")
+    archive = _open_npz(path)
 
     with archive:
         keys = set(archive.files)
@@ -412,8 +569,19 @@ def load_medmnist(
         for s in wanted:
             if f"{s}_labels" not in keys:
                 raise ValueError(f"{str(path)!r} has '{s}_images' but no '{s}_labels'.")
-            images = check_images(archive[f"{s}_images"], name=f"{s}_images")
-            labels = np.asarray(archive[f"{s}_labels"])
+            images = check_images(_read_array(archive, f"{s}_images", path),
+                                  name=f"{s}_images")
+            if images.ndim == 4 and images.shape[1] == images.shape[2] == images.shape[3] > 4:
+                raise ValueError(
+                    f"{s}_images in {str(path)!r} has shape {images.shape}: 3-D volumes "
+                    "(a MedMNIST3D file), which load_medmnist does not read as 2-D images "
+                    "with one channel per slice."
+                )
+            labels = _read_array(archive, f"{s}_labels", path)
+            if labels.ndim == 0:
+                raise ValueError(
+                    f"{s}_labels in {str(path)!r} is a single value, not one label per image."
+                )
             if len(labels) != len(images):
                 raise ValueError(
                     f"{s}_images has {len(images)} images but {s}_labels has "
@@ -422,6 +590,13 @@ def load_medmnist(
             result[f"X_{s}"] = images
             raw_labels[s] = labels
 
+    shapes = {result[f"X_{s}"].shape[1:] for s in wanted}
+    if len(shapes) > 1:
+        detail = ", ".join(f"{s}_images {result[f'X_{s}'].shape[1:]}" for s in wanted)
+        raise ValueError(
+            f"The splits of {str(path)!r} hold images of different shapes ({detail}); a "
+            "model trained on one split could not be applied to the other."
+        )
     widths = {1 if lab.ndim == 1 else lab.shape[1] for lab in raw_labels.values()}
     if len(widths) > 1:
         raise ValueError(f"The splits of {str(path)!r} have labels of different widths {widths}.")
@@ -436,6 +611,17 @@ def load_medmnist(
     else:
         result.classes = np.unique(np.concatenate([result[f"y_{s}"] for s in wanted]))
         result.task = "binary" if len(result.classes) <= 2 else "multiclass"
+        if "train" in wanted:
+            for s in wanted[1:]:
+                unseen = np.setdiff1d(result[f"y_{s}"], result.y_train)
+                if unseen.size:
+                    message = (
+                        f"{s}_labels in {str(path)!r} has classes {unseen.tolist()} that "
+                        "train_labels does not have; a model trained on the train split "
+                        "can never predict them."
+                    )
+                    logger.warning(message)
+                    warnings.warn(message, UserWarning, stacklevel=2)
     logger.info(
         "Loaded %s from %s: %s", result.task, path,
         ", ".join(f"{s}={len(result[f'y_{s}'])}" for s in wanted),
@@ -539,6 +725,15 @@ def load_image_folder(
     DICOM files are not read; convert them first (e.g. with ``pydicom``) to 16-bit PNG
     or TIFF, which keeps their full dynamic range.
 
+    Symbolic links to files and folders are followed, except links to folders that
+    lead back into ``root`` (to ``root`` itself, a parent of it or a folder inside it)
+    or to a folder already reached through another link: following those would read
+    the same images twice, under another class, or never end. Such links, and
+    entries that are not regular files (FIFOs, sockets, devices, which could block
+    reading), are skipped with a warning in the ``skmedimg.datasets`` log. A folder
+    named in ``classes`` is read even when it links to another folder inside ``root``,
+    but not when it links to ``root`` or a parent of it.
+
     Examples
     --------
     >>> import numpy as np, cv2, tempfile, pathlib
@@ -559,9 +754,15 @@ def load_image_folder(
     on_error = _check_on_error(on_error)
 
     failures: list[tuple[str, str]] = []
+    root_real = _real(root)
+    seen: set[Path] = set()
     if classes is None:
         class_dirs = sorted(
-            (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+            (
+                p for p in root.iterdir()
+                if p.is_dir() and not p.name.startswith(".")
+                and not (p.is_symlink() and _already_read(p, (root_real,), seen))
+            ),
             key=lambda p: p.name,
         )
         if not class_dirs:
@@ -575,9 +776,16 @@ def load_image_folder(
     else:
         if isinstance(classes, str):
             raise ValueError(f"classes must be a list of folder names; got {classes!r}.")
+        classes = list(classes)
         if len(set(classes)) != len(classes) or not classes:
             raise ValueError(
                 f"classes must be a non-empty list of distinct names; got {classes!r}."
+            )
+        bad = [c for c in classes if str(c) in ("", ".", "..") or Path(str(c)).name != str(c)]
+        if bad:
+            raise ValueError(
+                f"classes must name folders directly inside root, without '/' or '..'; "
+                f"got {bad}."
             )
         class_dirs = [root / str(c) for c in classes]
         absent = [str(c) for c, p in zip(classes, class_dirs) if not p.is_dir()]
@@ -586,11 +794,22 @@ def load_image_folder(
             raise FileNotFoundError(
                 f"Class folder(s) {absent} not found in {str(root)!r}; it has {available}."
             )
+        real_dirs = [_real(p) for p in class_dirs]
+        for c, real in zip(classes, real_dirs):
+            if _is_within(root_real, real):
+                raise ValueError(
+                    f"Class folder {str(c)!r} links back to {str(real)!r}, which contains "
+                    "root; its images would be read again under another class."
+                )
+        same = [c for c, real in zip(classes, real_dirs) if real_dirs.count(real) > 1]
+        if same:
+            raise ValueError(f"Class folders {same} are the same folder (symbolic links).")
 
+    seen.update(_real(p) for p in class_dirs)
     paths: list[Path] = []
     labels: list[int] = []
     for k, folder in enumerate(class_dirs):
-        files = _walk_files(folder)
+        files = _walk_files(folder, root_real, seen, failures)
         images = [f for f in files if f.suffix.lower() in exts]
         failures.extend(
             (str(f), f"not an image file (extension {f.suffix or 'none'!r})")
@@ -666,7 +885,8 @@ def load_image_mask_pairs(
     ----------
     root : str or path-like
         Folder searched recursively for images and masks. Hidden files and folders
-        are ignored.
+        are ignored; symbolic links and non-regular files are treated as in
+        :func:`load_image_folder`.
     mask_suffix : str, default="_mask"
         A file whose name without extension ends with ``mask_suffix`` is the mask of
         the image with the same name without the suffix (any image extension).
@@ -762,7 +982,7 @@ def load_image_mask_pairs(
     images_by_key: dict[Path, Path] = {}
     masks_by_key: dict[Path, Path] = {}
     failures: list[tuple[str, str]] = []
-    for f in _walk_files(root):
+    for f in _walk_files(root, _real(root), set(), failures):
         if f.suffix.lower() not in exts:
             continue
         stem = f.stem
@@ -791,6 +1011,9 @@ def load_image_mask_pairs(
 
     image_paths = [images_by_key[k] for k in keys]
     mask_paths = [masks_by_key[k] for k in keys]
+    if size is not None:
+        channels = (1 if color == "grayscale" else 3) + (1 if return_masks else 0)
+        _check_resized_memory(len(keys), size, channels, image_size)
     read_images = _read_many(image_paths, flags, None, n_jobs)
     read_masks = _read_many(mask_paths, cv2.IMREAD_GRAYSCALE | cv2.IMREAD_ANYDEPTH, None, n_jobs)
 

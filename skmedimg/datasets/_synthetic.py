@@ -7,6 +7,8 @@ import numbers
 import numpy as np
 from sklearn.utils import check_random_state
 
+from .._validation import available_memory
+
 # Lesion kinds for the multilabel variant: (polarity, elongation). Bright round lesions
 # look like enhancing tumours, dark ones like cysts/necrosis, elongated bright ones like
 # oedema tracks, so the labels are distinguishable yet co-occur freely.
@@ -25,18 +27,58 @@ def _interpolation_matrix(n_out: int, n_in: int) -> np.ndarray:
     return M
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
 def _check_size(image_size) -> tuple[int, int]:
-    if isinstance(image_size, numbers.Integral):
+    if _is_int(image_size):
         image_size = (image_size, image_size)
     try:
-        h, w = (int(s) for s in image_size)
+        h, w = image_size
+        if not (_is_int(h) and _is_int(w)):
+            raise TypeError
     except (TypeError, ValueError):
         raise ValueError(
-            f"image_size must be an int or (height, width); got {image_size!r}."
+            f"image_size must be an int or (height, width) pair of ints; got {image_size!r}."
         ) from None
+    h, w = int(h), int(w)
     if h < 8 or w < 8:
         raise ValueError(f"image_size must be at least 8x8 pixels; got {h}x{w}.")
     return h, w
+
+
+def _check_fractions(weights, name: str) -> np.ndarray:
+    """``weights`` as a float array of finite values in [0, 1]."""
+    try:
+        values = np.asarray(weights)
+    except ValueError:  # ragged nested sequences
+        values = np.asarray(weights, dtype=object)
+    if values.dtype.kind not in "iuf":  # strings, None, bools, ragged lists
+        raise TypeError(f"{name} must hold numbers; got {weights!r}.")
+    values = values.astype(float)
+    if not np.all(np.isfinite(values)) or np.any(values < 0) or np.any(values > 1):
+        raise ValueError(f"{name} must lie in [0, 1]; got {values.tolist()}.")
+    return values
+
+
+# float64 working arrays of shape (n, H, W) alive at once while the images are drawn
+# (head, texture, image and the temporaries of one expression), plus per channel.
+_WORKING_ARRAYS = 6
+
+
+def _check_memory(n_samples: int, h: int, w: int, n_channels: int | None) -> None:
+    """Fail before allocating when the images cannot be drawn in the memory available."""
+    arrays = _WORKING_ARRAYS + 2 * (n_channels or 0)
+    need = n_samples * h * w * 8 * arrays
+    avail = available_memory()
+    if avail is not None and need > avail:
+        raise ValueError(
+            f"n_samples={n_samples:,} images of image_size {h}x{w}"
+            + (f" with {n_channels} channels" if n_channels else "")
+            + f" need about {need / 2**30:,.1f} GiB of working memory, more than the "
+            f"{avail / 2**30:,.1f} GiB available; lower n_samples or image_size."
+        )
 
 
 def _gaussian_blobs(rng, n, h, w, yy, xx, scale, elongation):
@@ -74,9 +116,10 @@ def make_lesion_images(
         Number of images.
     weights : sequence of float, optional
         Binary: the class proportions ``(p_negative, p_positive)``, default
-        ``(0.9, 0.1)``; a single float is the positive proportion.
-        Multilabel: the prevalence of each lesion kind, default ``(0.2, 0.1, 0.05)``;
-        its length sets the number of labels (at most 3).
+        ``(0.9, 0.1)``, each in [0, 1] and rescaled to sum to 1; a single float is the
+        positive proportion.
+        Multilabel: the prevalence of each lesion kind, each in [0, 1], default
+        ``(0.2, 0.1, 0.05)``; its length sets the number of labels (at most 3).
     image_size : int or (int, int), default=32
         Height and width in pixels (at least 8).
     n_channels : int, optional
@@ -86,7 +129,8 @@ def make_lesion_images(
         Return a multilabel indicator matrix ``y`` of shape ``(n, n_labels)``; label
         ``k`` marks lesion kind ``LESION_NAMES[k]`` (bright, dark, elongated).
     lesion_contrast : float, default=1.0
-        Lesion amplitude relative to the default; lower values make the task harder.
+        Lesion amplitude relative to the default (positive and finite); lower values
+        make the task harder.
     random_state : int, RandomState instance or None, default=None
         Seed for reproducible images.
 
@@ -97,6 +141,15 @@ def make_lesion_images(
     y : ndarray of int, shape (n,) or (n, n_labels)
         Binary labels (1 = lesion) or the multilabel indicator matrix.
 
+    Raises
+    ------
+    ValueError
+        When a parameter is out of range, or when the images would need more
+        memory than is available (checked before anything is allocated).
+    TypeError
+        When ``weights`` or ``lesion_contrast`` is not numeric or ``multilabel`` is
+        not a bool.
+
     Examples
     --------
     >>> from skmedimg.datasets import make_lesion_images
@@ -104,13 +157,21 @@ def make_lesion_images(
     >>> X.shape, X.dtype, int(y.sum())
     ((100, 16, 16), dtype('uint8'), 20)
     """
-    if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
+    if not _is_int(n_samples) or n_samples < 1:
         raise ValueError(f"n_samples must be a positive int; got {n_samples!r}.")
-    if n_channels is not None and (not isinstance(n_channels, numbers.Integral) or n_channels < 1):
+    if n_channels is not None and (not _is_int(n_channels) or n_channels < 1):
         raise ValueError(f"n_channels must be None or a positive int; got {n_channels!r}.")
-    if lesion_contrast <= 0:
-        raise ValueError(f"lesion_contrast must be positive; got {lesion_contrast!r}.")
+    if not isinstance(multilabel, (bool, np.bool_)):
+        raise TypeError(f"multilabel must be True or False; got {multilabel!r}.")
+    if not isinstance(lesion_contrast, numbers.Real) or isinstance(lesion_contrast, bool):
+        raise TypeError(f"lesion_contrast must be a number; got {lesion_contrast!r}.")
+    if not (np.isfinite(lesion_contrast) and lesion_contrast > 0):
+        raise ValueError(
+            f"lesion_contrast must be a positive finite number; got {lesion_contrast!r}."
+        )
     h, w = _check_size(image_size)
+    n_samples = int(n_samples)
+    _check_memory(n_samples, h, w, n_channels)
     rng = check_random_state(random_state)
     # Labels come from a child generator: drawing them with the caller's seed directly
     # would repeat the permutation of train_test_split(random_state=<same seed>) and put
@@ -118,7 +179,9 @@ def make_lesion_images(
     label_rng = np.random.RandomState(rng.randint(np.iinfo(np.int32).max))
 
     if multilabel:
-        prevalence = np.asarray((0.2, 0.1, 0.05) if weights is None else weights, dtype=float)
+        prevalence = _check_fractions(
+            (0.2, 0.1, 0.05) if weights is None else weights, "weights (label prevalences)"
+        )
         if prevalence.ndim != 1 or not 1 <= prevalence.size <= len(_LESION_KINDS):
             raise ValueError(
                 f"weights for multilabel data must list 1 to {len(_LESION_KINDS)} "
@@ -131,23 +194,21 @@ def make_lesion_images(
     else:
         if weights is None:
             weights = (0.9, 0.1)
-        elif isinstance(weights, numbers.Real):
-            weights = (1 - weights, weights)
-        weights = np.asarray(weights, dtype=float)
+        elif isinstance(weights, numbers.Real) and not isinstance(weights, bool):
+            p_positive = float(_check_fractions(weights, "weights"))
+            weights = (1 - p_positive, p_positive)
+        weights = _check_fractions(weights, "weights")
         if weights.shape != (2,):
             raise ValueError(
                 f"weights for binary data must be (p_negative, p_positive) or a float; "
-                f"got {weights!r}."
+                f"got {weights.tolist()}."
             )
-        if np.any(weights < 0) or np.any(weights > 1):
-            raise ValueError(f"weights must lie in [0, 1]; got {weights.tolist()}.")
+        if weights.sum() == 0:
+            raise ValueError("weights must not both be 0; got [0.0, 0.0].")
         n_pos = int(round(n_samples * weights[1] / weights.sum()))
         y_bin = np.zeros(n_samples, dtype=int)
         y_bin[label_rng.permutation(n_samples)[:n_pos]] = 1
         has_lesion = y_bin[:, None]
-    if np.any(has_lesion.mean(axis=0) > 1):  # pragma: no cover - guarded by rounding
-        raise ValueError("prevalence above 1")
-
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     yy, xx = yy[None], xx[None]
 
