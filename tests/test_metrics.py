@@ -244,9 +244,14 @@ def test_plots_return_displays(tmp_path, binary_fit):
 
     clf, X, y = binary_fit
     s = clf.predict_proba(X)[:, 1]
-    for disp in (M.plot_pr_curve(y, s, threshold=0.3), M.plot_roc_curve(y, s, threshold=0.3),
-                 M.plot_threshold_curve(y, s, threshold=0.3),
-                 M.plot_confusion_matrix(y, (s >= 0.3).astype(int))):
+    with pytest.warns(FutureWarning, match="deprecated"):  # the old plot_* names
+        old = [M.plot_pr_curve(y, s, threshold=0.3), M.plot_roc_curve(y, s, threshold=0.3),
+               M.plot_threshold_curve(y, s, threshold=0.3),
+               M.plot_confusion_matrix(y, (s >= 0.3).astype(int))]
+    new = [M.ThresholdCurveDisplay.from_predictions(y, s, threshold=0.3),
+           M.OperatingPointDisplay.from_estimator(clf, X, y, threshold=0.3),
+           M.plot_operating_point(y, s, threshold=0.3)]
+    for disp in old + new:
         disp.figure_.savefig(tmp_path / "plot.png")
         assert (tmp_path / "plot.png").stat().st_size > 1000
     plt.close("all")

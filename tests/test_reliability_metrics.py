@@ -99,6 +99,11 @@ CASES = {
         c(Y, "t"), c(SCORE, "o"), threshold=0.5)),
     "ThresholdCurveDisplay": lambda c: _lines(M.ThresholdCurveDisplay(
         {k: c(v, "o") for k, v in CURVE.items()}, threshold=0.5).plot()),
+    "OperatingPointDisplay": lambda c: M.OperatingPointDisplay.from_predictions(
+        c(Y, "t"), c(SCORE, "o"), threshold=0.5).operating_point_,
+    "plot_operating_point": lambda c: (lambda d: (
+        d.roc_.fpr, d.markers_["roc"].get_xydata(), d.confusion_matrix_.confusion_matrix))(
+        M.plot_operating_point(c(Y, "t"), c(SCORE, "o"), threshold=0.5)),
 }
 
 

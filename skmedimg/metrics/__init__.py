@@ -3,7 +3,8 @@
 Sensitivity, specificity, PPV, NPV, G-mean and F-beta (reusing :mod:`sklearn.metrics`
 and :mod:`imblearn.metrics`), threshold-free "specificity at recall" metrics, ready
 ``make_scorer`` objects for ``GridSearchCV``, :func:`clinical_report` with confidence
-intervals, and PR/ROC/threshold plots. Never imports Keras.
+intervals, and plots of the operating point (:class:`OperatingPointDisplay`,
+:class:`ThresholdCurveDisplay`, :func:`plot_operating_point`). Never imports Keras.
 
 Conventions shared by every function: a column vector ``(n, 1)`` is read as 1-D (as in
 scikit-learn); undefined label metrics follow scikit-learn's ``zero_division``
@@ -26,8 +27,10 @@ from ._clinical import (
     specificity_score,
 )
 from ._plots import (
+    OperatingPointDisplay,
     ThresholdCurveDisplay,
     plot_confusion_matrix,
+    plot_operating_point,
     plot_pr_curve,
     plot_roc_curve,
     plot_threshold_curve,
@@ -51,6 +54,7 @@ fbeta = fbeta_score  # alias: scikit-learn's F-beta, re-exported
 
 __all__ = [
     "ClinicalReport",
+    "OperatingPointDisplay",
     "ThresholdCurveDisplay",
     "clinical_report",
     "clinical_scoring",
@@ -64,6 +68,7 @@ __all__ = [
     "npv_score",
     "npv_scorer",
     "plot_confusion_matrix",
+    "plot_operating_point",
     "plot_pr_curve",
     "plot_roc_curve",
     "plot_threshold_curve",
