@@ -23,7 +23,7 @@ from sklearn.model_selection import train_test_split
 
 from skmedimg import CNNClassifier, ThresholdTuner
 from skmedimg.datasets import LESION_NAMES, make_lesion_images
-from skmedimg.metrics import plot_threshold_curve
+from skmedimg.metrics import ThresholdCurveDisplay
 
 n_samples, epochs, n_splits = 600, 15, 3
 # sphinx_gallery_start_ignore
@@ -88,8 +88,8 @@ for k, name in enumerate(LESION_NAMES):
 # Each label's recall and specificity against its threshold, with the tuned one.
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), sharey=True)
 for k, (ax, name) in enumerate(zip(axes, LESION_NAMES)):
-    plot_threshold_curve(Y_test[:, k], P[:, k], threshold=float(thresholds[k]),
-                         metrics=("recall", "specificity", "precision"), ax=ax)
-    ax.set_title(name)
+    ThresholdCurveDisplay.from_predictions(
+        Y_test[:, k], P[:, k], threshold=float(thresholds[k]),
+        metrics=("recall", "specificity", "precision"), name=name, title=name, ax=ax)
     ax.set_xlabel("threshold")
 fig.tight_layout()

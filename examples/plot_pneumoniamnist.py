@@ -27,7 +27,7 @@ import numpy as np
 
 from skmedimg import CNNClassifier, ThresholdTuner
 from skmedimg.datasets import load_medmnist
-from skmedimg.metrics import clinical_report, plot_threshold_curve
+from skmedimg.metrics import ThresholdCurveDisplay, clinical_report
 
 max_train, epochs, n_splits = 2500, 6, 3
 # sphinx_gallery_start_ignore
@@ -103,8 +103,10 @@ def run(path):
     axes[0].imshow(np.hstack(X_test[:8]), cmap="gray")
     axes[0].set_title("test X-rays: " + " ".join(str(v) for v in y_test[:8]))
     axes[0].axis("off")
-    plot_threshold_curve(y_test, proba, threshold=threshold,
-                         metrics=("recall", "specificity"), ax=axes[1])
+    ThresholdCurveDisplay.from_predictions(
+        y_test, proba, threshold=threshold, metrics=("recall", "specificity"),
+        min_recall=tuner.min_recall, name="CNN (fold ensemble)", title="test split",
+        ax=axes[1])
     fig.tight_layout()
     return tuner
 

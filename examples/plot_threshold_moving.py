@@ -21,7 +21,7 @@ from sklearn.model_selection import train_test_split
 
 from skmedimg import CNNClassifier, ThresholdTuner
 from skmedimg.datasets import make_lesion_images
-from skmedimg.metrics import clinical_report, plot_threshold_curve
+from skmedimg.metrics import ThresholdCurveDisplay, clinical_report
 
 n_samples, epochs, n_splits = 500, 15, 3
 # sphinx_gallery_start_ignore
@@ -62,8 +62,9 @@ print("threshold chosen by each fold on its own:", tuner.fold_thresholds_.round(
 # %%
 # The out-of-fold curve the threshold was chosen on: recall stays at or above 0.95
 # to the left of the dashed line.
-disp = plot_threshold_curve(curve=tuner.curve_, threshold=threshold,
-                            metrics=("recall", "specificity", "precision"))
+disp = ThresholdCurveDisplay(tuner.curve_, threshold=threshold,
+                             metrics=("recall", "specificity", "precision"),
+                             min_recall=tuner.min_recall).plot()
 disp.ax_.set_title("training set, out-of-fold")
 
 # %%
@@ -97,9 +98,9 @@ fig.tight_layout()
 # The same curve on the test set. The tuner chose the point on the training data's
 # out-of-fold curve, so on the test set the recall may land a little above or below
 # 0.95.
-disp = plot_threshold_curve(y_test, proba, threshold=threshold,
-                            metrics=("recall", "specificity", "precision"))
-disp.ax_.set_title("test set")
+disp = ThresholdCurveDisplay.from_predictions(
+    y_test, proba, threshold=threshold, metrics=("recall", "specificity", "precision"),
+    min_recall=tuner.min_recall, title="test set")
 
 # %%
 # The clinical report at the tuned threshold, with 95% confidence intervals. With a

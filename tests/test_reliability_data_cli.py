@@ -510,7 +510,7 @@ def test_cli_version_and_plain_help(capsys):
     assert code == 0 and "``" not in out
     assert "Run the imbalanced-imaging workflow end to end" in out
     flat = " ".join(out.split())
-    for default in ("(default: 0.95)", "(default: 2 with --quick, else 15)",
+    for default in ("(default: 0.9)", "(default: 10)",
                     "(default: skmedimg_demo_output)", "(default: 0)",
                     "(default: synthetic lesion images"):
         assert default in flat, default
