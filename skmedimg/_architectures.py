@@ -7,6 +7,8 @@ cast to a float32 copy as a whole.
 
 from __future__ import annotations
 
+import inspect
+
 import keras
 import numpy as np
 from keras import layers, ops
@@ -63,6 +65,13 @@ def resolve_rescale(rescale: str, dtype: np.dtype) -> tuple[str, float]:
                 f"rescale='dtype' needs integer images (uint8, uint16…); got {dtype}. "
                 "Use 'minmax', 'zscore' or 'none' for floating-point images."
             )
+        if dtype not in (np.dtype(np.uint8), np.dtype(np.uint16)):
+            # 2**31 - 1 (int32) or 2**63 - 1 (int64) would scale real images to ~0.
+            raise ValueError(
+                f"rescale='dtype' divides by the maximum of 8- or 16-bit images (uint8, "
+                f"uint16); got {dtype} images. Convert them to uint8/uint16, or pass "
+                "floats with 'minmax', 'zscore' or 'none'."
+            )
         return "dtype", float(np.iinfo(dtype).max)
     return rescale, 1.0
 
@@ -110,9 +119,27 @@ def check_architecture_name(name: str) -> None:
         )
 
 
+# Arguments of the keras.applications constructors that build_network sets itself.
+_BACKBONE_OWNED = ("include_top", "weights", "input_shape", "input_tensor", "pooling",
+                   "classes", "classifier_activation")
+
+
+def _check_model_kwargs(name, builder, model_kwargs, owned=()) -> None:
+    """Routed ``model__*`` parameters must be arguments of the named builder."""
+    accepted = [p for p in inspect.signature(builder).parameters if p not in owned]
+    accepted = [p for p in accepted if p != "inputs"]
+    unknown = sorted(set(model_kwargs) - set(accepted))
+    if unknown:
+        raise ValueError(
+            f"{', '.join('model__' + k for k in unknown)} is not a parameter of the "
+            f"{name!r} architecture; it accepts {['model__' + p for p in accepted]}."
+        )
+
+
 def _backbone(name, inputs, weights, input_shape, model_kwargs):
     ctor_name, _ = BACKBONES[name]
     ctor = getattr(keras.applications, ctor_name)
+    _check_model_kwargs(name, ctor, model_kwargs, owned=_BACKBONE_OWNED)
     x = inputs
     if weights is not None:
         # Pretrained weights expect RGB: a grayscale scan is repeated over 3 channels.
@@ -157,6 +184,7 @@ def build_network(
     if isinstance(architecture, str):
         check_architecture_name(architecture)
         if architecture == "small_cnn":
+            _check_model_kwargs(architecture, _small_cnn, model_kwargs)
             features = _small_cnn(x, **model_kwargs)
         else:
             features = _backbone(architecture, x, weights, input_shape, model_kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
 import numbers
 import os
@@ -20,6 +21,7 @@ from sklearn.utils.validation import _check_sample_weight, check_consistent_leng
 
 from ._architectures import (
     ARCHITECTURES,
+    RESCALE_MODES,
     build_network,
     check_architecture_name,
     min_image_size,
@@ -94,10 +96,55 @@ def _install_thread_random() -> _ThreadRandom:
 _THREAD_RANDOM = _install_thread_random()
 
 
+def _backend_seed_state():
+    """What ``keras.utils.set_random_seed`` changes besides Python's and NumPy's RNGs:
+    Keras' global seed and seed generator, and TensorFlow's eager global seed with the
+    generator of its op seeds (private attributes; ``None`` where they are missing)."""
+    state = {}
+    try:
+        from keras.src.backend.common import global_state
+        from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
+        from keras.src.utils.rng_utils import GLOBAL_RANDOM_SEED
+
+        state["keras"] = (global_state, {
+            name: global_state.get_global_attribute(name)
+            for name in (GLOBAL_RANDOM_SEED, GLOBAL_SEED_GENERATOR)
+        })
+    except ImportError:  # pragma: no cover - a Keras without these private modules
+        pass
+    try:
+        from tensorflow.python.eager import context
+
+        ctx = context.context()
+        state["tf"] = (ctx, ctx._seed, getattr(ctx, "_rng", None))
+    except (ImportError, AttributeError):  # pragma: no cover - another TensorFlow
+        pass
+    return state
+
+
+def _restore_backend_seed_state(state) -> None:
+    if "keras" in state:
+        global_state, attributes = state["keras"]
+        for name, value in attributes.items():
+            global_state.set_global_attribute(name, value)
+    if "tf" in state:
+        ctx, seed, rng = state["tf"]
+        # _set_global_seed also clears the kernel cache, so no kernel seeded during the
+        # fit is reused; the saved op-seed generator then continues where it stood.
+        ctx._set_global_seed(seed)
+        ctx._rng = rng
+
+
 @contextlib.contextmanager
 def _seeded(seed: int | None):
-    """Seed Python, NumPy and Keras/TensorFlow for one fit, then give Python and NumPy
-    their global state back.
+    """Seed Python, NumPy and Keras/TensorFlow for one fit, then give all of them their
+    global state back.
+
+    TensorFlow's global seed must be set during the fit (Keras shuffles the training
+    set with ``tf.random.shuffle``), but it must not outlive it: a caller's unseeded
+    ``tf.random`` draws would otherwise repeat in every process after a seeded fit. The
+    one trace left is TensorFlow's kernel cache, cleared as by any ``tf.random.set_seed``
+    (ops given an explicit op seed start their sequence anew).
 
     scikeras' own ``tensorflow_random_state`` switches TensorFlow op determinism on and
     can leave it on, after which an unseeded fit raises ``RuntimeError``; on a CPU the
@@ -107,6 +154,7 @@ def _seeded(seed: int | None):
         yield
         return
     py_state, np_state = random.getstate(), np.random.get_state()  # noqa: NPY002
+    backend_state = _backend_seed_state()
     keras.utils.set_random_seed(seed)
     local = _THREAD_RANDOM.local
     previous = getattr(local, "rng", None)
@@ -117,11 +165,116 @@ def _seeded(seed: int | None):
         local.rng = previous
         random.setstate(py_state)
         np.random.set_state(np_state)  # noqa: NPY002
+        _restore_backend_seed_state(backend_state)
 
 
 def _to_4d(X: np.ndarray) -> np.ndarray:
     """Add the channel axis to (n, H, W) images; a view, never a copy."""
     return X[..., np.newaxis] if X.ndim == 3 else X
+
+
+_BIT_DEPTHS = (np.dtype(np.uint8), np.dtype(np.uint16))
+
+
+def _as_bit_depth(X: np.ndarray, rescale: str) -> np.ndarray:
+    """Integer images as the uint8 or uint16 array of the same values.
+
+    ``rescale="dtype"`` divides by the dtype's maximum, which only means something for
+    8- and 16-bit images: an int32 array of 16-bit values (or a nested list of ints,
+    int64) divided by 2**31 - 1 or 2**63 - 1 reaches the network as ~1e-5 or ~1e-17.
+    Other integer dtypes are therefore read by their values: all in [0, 255] is an 8-bit
+    image, all in [0, 65535] a 16-bit one; anything else (signed data such as CT
+    Hounsfield units) is refused with advice. uint8 and uint16 stay as they are.
+    """
+    if X.dtype.kind not in "ui" or X.dtype in _BIT_DEPTHS:
+        return X
+    lo, hi = int(X.min()), int(X.max())
+    for dtype in _BIT_DEPTHS:
+        if 0 <= lo and hi <= np.iinfo(dtype).max:
+            return X.astype(dtype)
+    raise ValueError(
+        f"X holds {X.dtype} pixel values in [{lo}, {hi}], which are neither 8-bit "
+        f"[0, 255] nor 16-bit [0, 65535] intensities, so rescale={rescale!r} cannot tell "
+        f"how to map them to [0, 1] (dividing by the {X.dtype} maximum would feed the "
+        "network near-zero inputs). For signed data such as CT Hounsfield units, window "
+        "the intensities yourself and pass floats in [0, 1] with rescale='none' (e.g. "
+        "(np.clip(X, -1000, 1000) + 1000) / 2000.0), or pass rescale='minmax' or "
+        "'zscore' (per-image scaling)."
+    )
+
+
+_MAX_SEED = 2**32 - 1
+
+
+def _check_positive_int(name: str, value) -> None:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive int; got {value!r}.")
+
+
+def _check_weight_dict(weights: dict, name: str) -> None:
+    for key, w in weights.items():
+        if isinstance(w, bool) or not isinstance(w, numbers.Real) or not (np.isfinite(w)
+                                                                           and w >= 0):
+            raise ValueError(
+                f"{name} must map classes to finite weights >= 0; got {key!r}: {w!r}."
+            )
+
+
+def _check_class_weight_values(class_weight) -> None:
+    """The form and the values of class_weight; its keys are checked against y in fit."""
+    cw = class_weight
+    if cw is None or (isinstance(cw, str) and cw == "balanced"):
+        return
+    if isinstance(cw, dict):
+        _check_weight_dict(cw, "class_weight")
+        return
+    if isinstance(cw, (list, tuple)):
+        for k, d in enumerate(cw):
+            if not isinstance(d, dict):
+                raise ValueError(
+                    f"class_weight[{k}] must be a dict {{0: w_neg, 1: w_pos}}; got {d!r}."
+                )
+            _check_weight_dict(d, f"class_weight[{k}]")
+        return
+    raise ValueError(
+        f"class_weight must be None, 'balanced', a dict or a list of dicts; got {cw!r}."
+    )
+
+
+# Arguments of keras.Model.fit that CNNClassifier sets itself; passed as fit__<name> or
+# fit(..., <name>=) they would be overwritten or clash with a parameter.
+_OWNED_FIT_ARGS = {
+    "x": "pass the images as X",
+    "y": "pass the targets as y",
+    "sample_weight": "pass sample_weight to fit",
+    "epochs": "use the epochs parameter",
+    "initial_epoch": "use warm_start=True or partial_fit",
+    "validation_split": "use validation_fraction",
+    "validation_data": "use validation_fraction",
+    "class_weight": "use the class_weight parameter",
+    "callbacks": "use the callbacks parameter",
+}
+
+
+def _check_keras_kwargs(method: str, kwargs: dict, *, routed: bool) -> None:
+    """Routed ``fit__*``/``predict__*`` or direct keyword arguments for ``keras.Model``'s
+    ``fit`` or ``predict``: checked before training instead of failing inside Keras."""
+    accepted = set(inspect.signature(getattr(keras.Model, method)).parameters) - {"self"}
+    owned = _OWNED_FIT_ARGS if method == "fit" else {"x": "pass the images as X"}
+    for key in kwargs:
+        name = f"{method}__{key}" if routed else f"{method}(..., {key}=...)"
+        if key == "callbacks" and routed and method == "fit":
+            continue  # scikeras merges fit__callbacks into the callbacks
+        if key in owned:
+            raise ValueError(
+                f"{name} is set by CNNClassifier itself and would be overwritten or "
+                f"conflict; {owned[key]} instead."
+            )
+        if key not in accepted:
+            raise ValueError(
+                f"{name} is not an argument of keras.Model.{method}; it accepts "
+                f"{sorted(accepted - set(owned))}."
+            )
 
 
 class CNNClassifier(KerasClassifier):
@@ -180,10 +333,18 @@ class CNNClassifier(KerasClassifier):
         Validation quantity watched by early stopping (e.g. ``"val_auc"``).
     rescale : {"auto", "dtype", "minmax", "zscore", "none"}, default="auto"
         Intensity normalisation inside the network: ``"dtype"`` divides integer images
-        by their dtype's maximum (255 for uint8, 65535 for uint16), ``"minmax"`` maps
-        each image to [0, 1], ``"zscore"`` standardises each image (usual for MRI),
-        ``"none"`` only casts. ``"auto"`` is ``"dtype"`` for integer and ``"minmax"``
-        for floating-point images.
+        by their bit depth's maximum (255 for 8-bit, 65535 for 16-bit images),
+        ``"minmax"`` maps each image to [0, 1], ``"zscore"`` standardises each image
+        (usual for MRI), ``"none"`` only casts. ``"auto"`` is ``"dtype"`` for integer
+        and ``"minmax"`` for floating-point images. The bit depth of uint8 and uint16
+        images is their dtype; images of any other integer dtype (int32, int64 — a
+        nested list of ints —, uint32…) are read by the values seen in ``fit``: all in
+        [0, 255] is treated exactly like the uint8 array of the same values, all in
+        [0, 65535] like the uint16 one, and anything else (e.g. signed CT Hounsfield
+        units) is refused with a ``ValueError``: window such data yourself and pass
+        floats, or choose ``"minmax"``/``"zscore"``. ``predict`` casts integer images
+        to the dtype fixed in ``fit`` and refuses values that do not fit it, so both
+        see the same scaling.
     sampler : imblearn sampler or None, default=None
         Balance every epoch on the fly: the sampler's indices are redrawn each epoch and
         augmenting samplers augment the drawn duplicates per batch, so the training set
@@ -227,6 +388,18 @@ class CNNClassifier(KerasClassifier):
     --------
     skmedimg.ThresholdTuner : Move the decision threshold to a clinical objective.
     skmedimg.samplers.AugmentingOverSampler : Oversample by image augmentation.
+
+    Notes
+    -----
+    A failed ``fit`` — an exception, divergence to a NaN loss, or an interruption such
+    as ``KeyboardInterrupt`` — never leaves a half-trained network behind. The new
+    network is built and trained on the side and replaces the fitted one only when
+    training completed, so after a failed re-fit the classifier is exactly as it was
+    before (still fitted, with the previous model; a failed first fit leaves it
+    unfitted and ``predict`` raises ``NotFittedError``). The exception is training that
+    continues the current network in place (``warm_start=True`` or ``partial_fit``):
+    when it fails after training started, the classifier is left unfitted (all fitted
+    attributes removed) rather than serving partly re-trained weights.
 
     Examples
     --------
@@ -313,62 +486,180 @@ class CNNClassifier(KerasClassifier):
 
     def _check_params(self) -> None:
         def positive_int(name):
-            value = getattr(self, name)
-            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive int; got {value!r}.")
+            _check_positive_int(name, getattr(self, name))
 
         positive_int("epochs")
         positive_int("batch_size")
         if isinstance(self.architecture, str):
             check_architecture_name(self.architecture)
-        if self.weights is not None and (
-            not isinstance(self.architecture, str) or self.architecture == "small_cnn"
-        ):
-            name = self.architecture if isinstance(self.architecture, str) else "custom"
+        self._check_weights()
+        if isinstance(self.loss, str):
+            if self.loss not in LOSS_NAMES:
+                raise ValueError(
+                    f"Unknown loss {self.loss!r}; expected one of {LOSS_NAMES} or a Keras loss."
+                )
+        elif not callable(self.loss):
             raise ValueError(
-                f"weights={self.weights!r} applies to the keras.applications backbones "
-                f"only, not to the {name!r} architecture, which would silently ignore it; "
-                "load weights into model_ after initialize() instead."
+                f"loss must be one of {LOSS_NAMES}, a Keras loss (instance or class) or a "
+                f"callable loss(y_true, y_pred); got {self.loss!r}."
             )
-        if isinstance(self.loss, str) and self.loss not in LOSS_NAMES:
-            raise ValueError(
-                f"Unknown loss {self.loss!r}; expected one of {LOSS_NAMES} or a Keras loss."
-            )
-        if not isinstance(self.learning_rate, numbers.Real) or not self.learning_rate > 0:
-            raise ValueError(
-                f"learning_rate must be a positive number; got {self.learning_rate!r}."
-            )
+        self._check_optimizer()
+        lr = self.learning_rate
+        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
+            raise ValueError(f"learning_rate must be a positive number; got {lr!r}.")
+        if not np.isfinite(lr):
+            # An infinite step size turns every weight into NaN in the first step.
+            raise ValueError(f"learning_rate must be a positive number; got {lr!r}, which is "
+                             "not finite.")
         vf = self.validation_fraction
-        if not isinstance(vf, numbers.Real) or not 0 <= vf < 1:
+        if isinstance(vf, bool) or not isinstance(vf, numbers.Real) or not 0 <= vf < 1:
             raise ValueError(f"validation_fraction must be in [0, 1); got {vf!r}.")
         if self.patience is not None and (
-            not isinstance(self.patience, numbers.Integral) or self.patience < 0
+            isinstance(self.patience, bool)
+            or not isinstance(self.patience, numbers.Integral)
+            or self.patience < 0
         ):
             raise ValueError(f"patience must be None or an int >= 0; got {self.patience!r}.")
-        cw = self.class_weight
-        if not (cw is None or cw == "balanced" or isinstance(cw, (dict, list, tuple))):
+        rs = self.random_state
+        if isinstance(rs, numbers.Integral) and not 0 <= rs <= _MAX_SEED:
+            # NumPy's seed range; Keras passes the seed on to np.random.seed.
             raise ValueError(
-                f"class_weight must be None, 'balanced', a dict or a list of dicts; got {cw!r}."
+                f"random_state must be None, an int in [0, 2**32 - 1] or a RandomState; "
+                f"got {rs!r}."
             )
+        if not isinstance(self.warm_start, (bool, np.bool_)):
+            raise ValueError(f"warm_start must be True or False; got {self.warm_start!r}.")
+        if not isinstance(self.rescale, str) or self.rescale not in RESCALE_MODES:
+            raise ValueError(
+                f"Unknown rescale {self.rescale!r}; expected one of {RESCALE_MODES}."
+            )
+        _check_class_weight_values(self.class_weight)
         if self.sampler is not None and not hasattr(self.sampler, "fit_resample"):
             raise TypeError(
                 f"sampler must be an imbalanced-learn sampler with fit_resample; got "
                 f"{type(self.sampler).__name__}."
             )
-        if self.metrics not in ("auto", None) and not isinstance(self.metrics, (list, tuple)):
+        if self.metrics is not None and not (
+            isinstance(self.metrics, (list, tuple))
+            or (isinstance(self.metrics, str) and self.metrics == "auto")
+        ):
             raise ValueError(f"metrics must be 'auto', None or a list; got {self.metrics!r}.")
+        _check_keras_kwargs("fit", self._routed("fit"), routed=True)
+        _check_keras_kwargs("predict", self._routed("predict"), routed=True)
+
+    def _check_weights(self) -> None:
+        weights = self.weights
+        if weights is None:
+            return
+        if not isinstance(self.architecture, str) or self.architecture == "small_cnn":
+            name = self.architecture if isinstance(self.architecture, str) else "custom"
+            raise ValueError(
+                f"weights={weights!r} applies to the keras.applications backbones "
+                f"only, not to the {name!r} architecture, which would silently ignore it; "
+                "load weights into model_ after initialize() instead."
+            )
+        if not isinstance(weights, (str, os.PathLike)):
+            raise ValueError(
+                f"weights must be None or the path of a local weights file; got {weights!r}."
+            )
+        if str(weights) == "imagenet":
+            raise ValueError(
+                "weights='imagenet' would download weights, which skmedimg never does; pass "
+                "the path of a local weights file (e.g. the '*_notop.h5' file) instead."
+            )
+        if not os.path.isfile(weights):
+            raise ValueError(
+                f"weights={weights!r} is not an existing file; pass the path of a local "
+                f"weights file for the {self.architecture!r} backbone (e.g. its "
+                "'*_notop.h5' file)."
+            )
+
+    def _check_optimizer(self) -> None:
+        opt = self.optimizer
+        if isinstance(opt, str):
+            try:
+                keras.optimizers.get(opt)
+            except ValueError:
+                raise ValueError(
+                    f"Unknown optimizer {opt!r}; pass the name of a Keras optimizer (e.g. "
+                    "'adam', 'sgd', 'rmsprop', 'adamw') or a keras.optimizers class."
+                ) from None
+        elif isinstance(opt, keras.optimizers.Optimizer):
+            raise ValueError(
+                f"optimizer must be a name or a keras.optimizers class, not an instance "
+                f"({type(opt).__name__}(...)): an instance would silently ignore "
+                "learning_rate and optimizer__* and carry its state from one fit into the "
+                f"next. Pass optimizer=keras.optimizers.{type(opt).__name__} and set its "
+                "arguments as optimizer__<name>=..."
+            )
+        elif not (isinstance(opt, type) and issubclass(opt, keras.optimizers.Optimizer)):
+            raise ValueError(
+                f"optimizer must be the name of a Keras optimizer or a keras.optimizers "
+                f"class; got {opt!r}."
+            )
+
+    def _check_class_weight(self) -> None:
+        """class_weight against the classes of y (its values were checked in _check_params)."""
+        cw = self.class_weight
+        if cw is None or isinstance(cw, str):
+            return
+        enc = self.target_encoder_
+        if enc.target_type_ == "multilabel-indicator":
+            n_labels = len(enc.classes_)
+            dicts = [cw] if isinstance(cw, dict) and n_labels == 1 else cw
+            if not isinstance(dicts, (list, tuple)) or len(dicts) != n_labels:
+                raise ValueError(
+                    f"For multilabel targets class_weight must be 'balanced' or a list of "
+                    f"{n_labels} dicts {{0: w_neg, 1: w_pos}}, one per label; got {cw!r}."
+                )
+            for k, d in enumerate(dicts):
+                if not set(d) <= {0, 1}:
+                    raise ValueError(
+                        f"class_weight[{k}] must be a dict with keys 0 and/or 1 (negatives, "
+                        f"positives of label {k}); got {d!r}."
+                    )
+            return
+        if not isinstance(cw, dict):
+            raise ValueError(
+                f"class_weight must be None, 'balanced' or a dict {{class: weight}} for "
+                f"{enc.target_type_} targets (lists of dicts are for multilabel targets); "
+                f"got {cw!r}."
+            )
+        classes = enc.classes_.tolist()
+        unknown = [c for c in cw if c not in classes]
+        if unknown:
+            raise ValueError(
+                f"class_weight names classes {sorted(unknown, key=str)} that are not in y "
+                f"(classes: {classes})."
+            )
+        if all(float(cw.get(c, 1.0)) == 0 for c in classes):
+            raise ValueError(
+                f"class_weight gives every class weight 0 ({cw!r}); nothing would be learned."
+            )
 
     # ---------------------------------------------------------------- checks
     def _check_X(self, X, *, reset: bool) -> np.ndarray:
         X = check_images(X, min_size=min_image_size(self.architecture))
         X = _to_4d(X)
         if reset:
-            return X
+            return _as_bit_depth(X, self.rescale) if self.rescale in ("auto", "dtype") else X
         if tuple(X.shape[1:]) != self.image_shape_:
             raise ValueError(
                 f"X has images of shape {tuple(X.shape[1:])} (height, width, channels), but "
                 f"this {type(self).__name__} was fitted on {self.image_shape_}."
             )
+        if X.dtype != self.X_dtype_ and X.dtype.kind in "ui" and self.X_dtype_.kind in "ui":
+            # The network's input has the fitted dtype: integers that do not fit it would
+            # wrap around or saturate in the cast; those that fit keep their meaning.
+            info = np.iinfo(self.X_dtype_)
+            lo, hi = int(X.min()), int(X.max())
+            if lo < info.min or hi > info.max:
+                raise ValueError(
+                    f"X holds {X.dtype} pixel values in [{lo}, {hi}], outside the range "
+                    f"[{info.min}, {info.max}] of the {self.X_dtype_} images this model was "
+                    "fitted on; they would be scaled differently from the training images."
+                )
+            return X.astype(self.X_dtype_)
         if X.dtype != self.X_dtype_ and not np.can_cast(X.dtype, self.X_dtype_):
             warnings.warn(
                 f"X has dtype {X.dtype} but the model was fitted on {self.X_dtype_}; "
@@ -412,6 +703,18 @@ class CNNClassifier(KerasClassifier):
 
     def _loss_and_weights(self, labels: np.ndarray):
         """The Keras loss and the per-sample class weights (or None)."""
+        try:
+            return self._make_loss_and_weights(labels)
+        except TypeError as exc:
+            routed = sorted(f"loss__{k}" for k in self._routed("loss"))
+            if not routed:
+                raise
+            verb = "does" if len(routed) == 1 else "do"
+            raise ValueError(
+                f"{', '.join(routed)} {verb} not fit loss={self.loss!r}: {exc}"
+            ) from exc
+
+    def _make_loss_and_weights(self, labels: np.ndarray):
         enc = self.target_encoder_
         cw = self.class_weight
         loss_kwargs = self._routed("loss")
@@ -453,13 +756,7 @@ class CNNClassifier(KerasClassifier):
         if cw is None or enc.target_type_ == "multilabel-indicator":
             return loss, None
         cw_labels = cw
-        if isinstance(cw, dict):
-            unknown = set(cw) - set(enc.classes_.tolist())
-            if unknown:
-                raise ValueError(
-                    f"class_weight names classes {sorted(unknown, key=str)} that are not in y "
-                    f"(classes: {enc.classes_.tolist()})."
-                )
+        if isinstance(cw, dict):  # its keys were checked against the classes in fit
             cw_labels = {i: cw.get(c, 1.0) for i, c in enumerate(enc.classes_.tolist())}
         return loss, compute_sample_weight(cw_labels, labels)
 
@@ -489,13 +786,21 @@ class CNNClassifier(KerasClassifier):
         optimizer = self.optimizer
         if isinstance(optimizer, str):
             optimizer = keras.optimizers.get(optimizer).__class__
-        if isinstance(optimizer, type):
-            optimizer = optimizer(learning_rate=self.learning_rate, **self._routed("optimizer"))
+        routed = self._routed("optimizer")
+        try:
+            optimizer = optimizer(learning_rate=self.learning_rate, **routed)
+        except (TypeError, ValueError) as exc:
+            if not routed:
+                raise
+            names = ", ".join(sorted(f"optimizer__{k}" for k in routed))
+            verb = "does" if len(routed) == 1 else "do"
+            raise ValueError(
+                f"{names} {verb} not fit optimizer={self.optimizer!r}: {exc}"
+            ) from exc
         self.model_.compile(optimizer=optimizer, loss=loss, metrics=self._metrics())
 
     # ------------------------------------------------------------------ fit
     def _initialize(self, X, y, classes=None):
-        self._check_params()
         X = self._check_X(X, reset=True)
         self.target_encoder_ = TargetEncoder().fit(y, classes=classes)
         self.classes_ = self.target_encoder_.classes_
@@ -504,9 +809,21 @@ class CNNClassifier(KerasClassifier):
         self.image_shape_ = image_shape(X)
         self.n_features_in_ = int(np.prod(self.image_shape_))
         self.X_dtype_ = X.dtype
+        self._check_class_weight()
         self.model_ = self._build_keras_model()
         self._initialize_callbacks()
         return X
+
+    def _restore_on_failure(self, previous: dict, *, discard: bool) -> None:
+        """Put back the state before a failed ``fit``/``initialize``; with ``discard``
+        (the current network was being trained in place) drop the fitted state instead,
+        so no partly trained weights can serve predictions."""
+        vars(self).clear()
+        vars(self).update(previous)
+        if discard:
+            for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+                delattr(self, name)
+            self._initialized = False
 
     def initialize(self, X, y) -> CNNClassifier:
         """Build and compile the network without training it.
@@ -514,28 +831,42 @@ class CNNClassifier(KerasClassifier):
         The result can predict (e.g. after loading weights into ``model_``) but does
         not count as fitted for :func:`~sklearn.utils.validation.check_is_fitted`.
         """
-        self.fitted_ = False
-        with _seeded(check_random_seed(self.random_state)):
-            self._initialize(X, y)
-            labels = self.target_encoder_.labels(y)
-            loss, _ = self._loss_and_weights(labels)
-            self._compile(loss)
+        previous = dict(vars(self))
+        try:
+            self._check_params()
+            seed = check_random_seed(self.random_state)
+            self.fitted_ = False
+            with _seeded(seed):
+                self._initialize(X, y)
+                labels = self.target_encoder_.labels(y)
+                loss, _ = self._loss_and_weights(labels)
+                self._compile(loss)
+        except BaseException:
+            self._restore_on_failure(previous, discard=False)
+            raise
+        self._initialized = True
         return self
 
     def fit(self, X, y, sample_weight=None, **kwargs) -> CNNClassifier:
         """Train the network on images ``X`` and targets ``y``.
 
+        A fit that fails or is interrupted leaves the classifier as it was before (see
+        Notes in the class documentation).
+
         Parameters
         ----------
         X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
-            Images, uint8, uint16 or float; never copied to float32 as a whole.
+            Images, uint8, uint16 or float; never copied to float32 as a whole. Other
+            integer dtypes are read as 8- or 16-bit images by their values (see
+            ``rescale``).
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Binary or multiclass labels (ints or strings) or a multilabel indicator
-            matrix.
+            matrix in which every label has positive and negative samples.
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-image weights; not modified.
+            Per-image weights, finite and >= 0, not all 0; not modified.
         **kwargs
-            Extra arguments for ``keras.Model.fit``.
+            Extra arguments for ``keras.Model.fit`` (e.g. ``steps_per_epoch``), and
+            ``epochs``.
 
         Returns
         -------
@@ -550,27 +881,46 @@ class CNNClassifier(KerasClassifier):
         """Train for one more epoch, keeping the network's current weights."""
         self._fit(
             X, y, sample_weight, warm_start=True, epochs=1, initial_epoch=self.current_epoch,
-            classes=classes, **kwargs,
+            classes=classes, batch_of_stream=True, **kwargs,
         )
         return self
 
-    def _fit(self, X, y, sample_weight, *, warm_start, epochs, initial_epoch, classes=None,
-             **kwargs):
-        self.fitted_ = False
+    def _fit(self, X, y, sample_weight, *, warm_start, **kwargs):
+        # scikit-learn's contract: a failed fit leaves no usable half-state. A fresh
+        # network is trained on the side, so the previous state is simply put back; a
+        # network trained in place (warm start) cannot be, so it is dropped.
+        previous = dict(vars(self))
+        in_place = bool(warm_start) and getattr(self, "model_", None) is not None
+        progress = {"training": False}
+        try:
+            self._fit_checked(X, y, sample_weight, in_place=in_place, progress=progress,
+                              **kwargs)
+        except BaseException:
+            self._restore_on_failure(previous, discard=in_place and progress["training"])
+            raise
+
+    def _fit_checked(self, X, y, sample_weight, *, in_place, progress, epochs, initial_epoch,
+                     classes=None, batch_of_stream=False, **kwargs):
         if y is None:
             raise ValueError(
                 "CNNClassifier requires y to be passed, but the target y is None."
             )
+        self._check_params()
+        _check_positive_int("epochs", epochs)
+        _check_keras_kwargs("fit", kwargs, routed=False)
         seed = check_random_seed(self.random_state)
+        self.fitted_ = False
         with _seeded(seed):
-            if warm_start and getattr(self, "model_", None) is not None:
-                self._check_params()
+            if in_place:
                 X = self._check_X(X, reset=False)
+                self._initialize_callbacks()  # callbacks may have been set since
             else:
                 X = self._initialize(X, y, classes=classes)
                 initial_epoch = 0
             check_consistent_length(X, y)
             labels = self.target_encoder_.labels(y)
+            if labels.ndim == 2 and not batch_of_stream:
+                _check_label_columns(labels)
             if sample_weight is not None:
                 # A copy: scikeras multiplies the caller's array in place.
                 sample_weight = np.array(
@@ -580,13 +930,21 @@ class CNNClassifier(KerasClassifier):
             loss, class_sw = self._loss_and_weights(labels)
             if class_sw is not None:
                 sample_weight = class_sw if sample_weight is None else sample_weight * class_sw
-            if not (warm_start and getattr(self.model_, "compiled", False)):
+            if sample_weight is not None and not np.any(sample_weight > 0):
+                raise ValueError(
+                    "sample_weight is 0 for every image"
+                    + (" once class_weight is applied" if class_sw is not None else "")
+                    + "; nothing would be learned."
+                )
+            if not (in_place and getattr(self.model_, "compiled", False)):
                 self._compile(loss)
+            progress["training"] = True
             history = self._fit_network(
                 X, labels, sample_weight, epochs=epochs, initial_epoch=initial_epoch,
                 seed=seed, **kwargs,
             )
-        if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
+            _check_finite_weights(self.model_, self.learning_rate)
+        if not in_place or not hasattr(self, "history_") or initial_epoch == 0:
             self.history_ = {}
         for key, values in history.history.items():
             self.history_.setdefault(key, []).extend(float(v) for v in values)
@@ -598,7 +956,15 @@ class CNNClassifier(KerasClassifier):
         possible (too few samples per class)."""
         vf = self.validation_fraction
         n = len(labels)
-        if not vf or n * vf < 2:
+        if not vf:
+            return None
+        if n * vf < 2:
+            warnings.warn(
+                f"validation_fraction={vf} of {n} images holds fewer than 2 images; "
+                "training without a validation set (no early stopping).",
+                UserWarning,
+                stacklevel=5,
+            )
             return None
         if labels.ndim == 2:
             from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
@@ -621,7 +987,7 @@ class CNNClassifier(KerasClassifier):
         return next(splitter.split(np.zeros((n, 1)), labels))
 
     def _fit_callbacks_for(self, has_validation: bool):
-        callbacks = list(self._fit_callbacks)
+        callbacks = [*self._fit_callbacks, _StopOnNonFinite(self.learning_rate)]
         if has_validation and self.patience is not None:
             higher_is_better = ("auc", "recall", "precision", "f2", "acc")
             mode = "max" if any(k in self.monitor for k in higher_is_better) else "min"
@@ -669,10 +1035,11 @@ class CNNClassifier(KerasClassifier):
 
     # -------------------------------------------------------------- predict
     def _predict_raw(self, X, **kwargs):
-        # An initialize()d network may predict (e.g. with loaded weights) although it
-        # does not count as fitted for check_is_fitted.
-        if getattr(self, "model_", None) is None or not hasattr(self, "target_encoder_"):
+        # A completed fit or initialize() (e.g. to load weights into model_) may predict,
+        # never the network of a fit that failed or was interrupted.
+        if not self.__sklearn_is_fitted__() and not getattr(self, "_initialized", False):
             check_is_fitted(self)
+        _check_keras_kwargs("predict", kwargs, routed=False)
         X = self._check_X(X, reset=False)
         args = {"batch_size": self.batch_size, "verbose": 0, **self._routed("predict"), **kwargs}
         return self.model_.predict(X, **args)
@@ -713,6 +1080,61 @@ class _MonitorCheck(keras.callbacks.Callback):
                 f"quantities are {logged}. Pass one of them (metrics='auto' logs val_auc, "
                 "val_recall, val_precision and val_f2)."
             )
+
+
+class _StopOnNonFinite(keras.callbacks.Callback):
+    """Fail as soon as the training loss is NaN or infinite.
+
+    Keras' ``TerminateOnNaN`` only stops training (and prints), after which ``fit``
+    would return a network that predicts NaN; this raises, and the failed fit then
+    leaves no such network behind. Safe for Keras' asynchronous batch callbacks (the
+    error then surfaces at the latest when the epoch ends), so it costs no
+    synchronisation per batch.
+    """
+
+    async_safe = True
+
+    def __init__(self, learning_rate):
+        super().__init__()
+        self.learning_rate = learning_rate
+        self.epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not np.isfinite(float(loss)):
+            raise ValueError(_diverged_message(
+                f"the training loss became {float(loss)} in epoch {self.epoch + 1}, batch "
+                f"{batch + 1}", self.learning_rate,
+            ))
+
+
+def _diverged_message(what: str, learning_rate) -> str:
+    return (
+        f"Training diverged: {what}, so the network would predict NaN. Lower "
+        f"learning_rate (now {learning_rate!r}), check a custom loss, and check the "
+        "class and sample weights and the intensity range of the images."
+    )
+
+
+def _check_finite_weights(model, learning_rate) -> None:
+    if not all(np.isfinite(w).all() for w in model.get_weights()):
+        raise ValueError(_diverged_message("some network weights are NaN or infinite",
+                                           learning_rate))
+
+
+def _check_label_columns(labels: np.ndarray) -> None:
+    """Every label of a multilabel y needs positives and negatives to be learned."""
+    counts = labels.sum(axis=0)
+    bad = np.flatnonzero((counts == 0) | (counts == labels.shape[0]))
+    if bad.size:
+        raise ValueError(
+            f"Labels {bad.tolist()} of the multilabel y have a single value (all 0 or all "
+            "1); a label needs positive and negative samples to be learned, otherwise its "
+            "probability means nothing. Drop those columns or add samples."
+        )
 
 
 def _binary_dict(class_weight, classes):

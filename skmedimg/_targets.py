@@ -132,4 +132,9 @@ def per_label_weights(class_weight, Y: np.ndarray) -> tuple[list[float], list[fl
             raise ValueError(f"class_weight[{k}] must be a dict with keys 0 and/or 1; got {cw!r}.")
         pos.append(float(cw.get(1, 1.0)))
         neg.append(float(cw.get(0, 1.0)))
+    weights = np.array([pos, neg])
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise ValueError(
+            f"class_weight values must be finite and >= 0; got {class_weight!r}."
+        )
     return pos, neg

@@ -350,8 +350,11 @@ def test_bad_X(X_bad, match):
 @pytest.mark.parametrize("dtype,error", [(object, TypeError), (bool, TypeError),
                                          (complex, ValueError)])
 def test_bad_dtype(dtype, error):
+    # Objects that are not numbers (an object array of numbers is read as float64).
+    X = np.full((4, 16, 16), "a", dtype=object) if dtype is object else np.zeros(
+        (4, 16, 16), dtype=dtype)
     with pytest.raises(error, match="real-valued|Complex data"):
-        CNNClassifier(**FAST).fit(np.zeros((4, 16, 16), dtype=dtype), [0, 1, 0, 1])
+        CNNClassifier(**FAST).fit(X, [0, 1, 0, 1])
 
 
 def test_bad_y_and_params(lesion_data):
