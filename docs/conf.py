@@ -21,6 +21,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow's C++ sta
 
 import skmedimg  # noqa: E402
 
+
+def _load_module(path: Path):
+    """Import a helper script of docs/ by path (docs/ is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 # -- Project --------------------------------------------------------------------------
 project = "skmedimg"
 author = "skmedimg developers"
@@ -29,19 +40,37 @@ release = skmedimg.__version__
 version = ".".join(release.split(".")[:2])
 
 # -- Extensions -----------------------------------------------------------------------
+sys.path.insert(0, str(HERE / "_ext"))  # local extensions (hardening_table)
+
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "hardening_table",  # docs/_ext: the bad-input tables read from tests/test_hardening.py
 ]
 
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints"]
 default_role = "literal"
-nitpicky = False  # references to scikit-learn/Keras objects are not resolved (no network)
+
+# -- Cross-references -----------------------------------------------------------------
+# Links into scikit-learn, imbalanced-learn, NumPy, Keras... The build has no network, so
+# intersphinx reads small committed inventories (docs/_inventories, written by
+# make_inventories.py there) that list the objects we reference with their real URLs.
+_inventories = _load_module(HERE / "_inventories" / "make_inventories.py")
+intersphinx_mapping = _inventories.intersphinx_mapping()
+
+# Every reference must resolve: a typo or a renamed object fails the -W build.
+nitpicky = True
+nitpick_ignore = [
+    # Private helpers named in public docstrings; they are not part of the API reference.
+    ("py:class", "IntensityRescaling"),  # CNNClassifier: the input layer of every network
+    ("py:func", "skmedimg._sweep.curve_table"),  # ThresholdCurveDisplay.from_predictions
+]
 
 # autodoc / autosummary / numpydoc
 autosummary_generate = True
@@ -49,10 +78,39 @@ autodoc_default_options = {"members": True}
 autodoc_typehints = "none"  # numpydoc already documents the types
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
-numpydoc_xref_param_type = False
 numpydoc_attributes_as_param_list = True
+# Link the types in Parameters/Returns sections (``ndarray``, ``array-like``, ``dict``,
+# ``keras.Model``...). Only the words listed here and numpydoc's defaults become links
+# ("all" other words stay text), so every linked type is in an inventory above.
+numpydoc_xref_param_type = True
+numpydoc_xref_ignore = "all"
+numpydoc_xref_aliases = {
+    # (a role, because numpydoc leaves an alias that maps to itself unlinked)
+    "keras.Model": ":class:`keras.Model`",
+    "path-like": ":class:`path-like <os.PathLike>`",
+    "estimator": ":term:`estimator <sklearn:estimator>`",
+    "Axes": ":class:`~matplotlib.axes.Axes`",
+    "Figure": ":class:`~matplotlib.figure.Figure`",
+    "Line2D": ":class:`~matplotlib.lines.Line2D`",
+    "Bunch": ":class:`~sklearn.utils.Bunch`",
+    "sklearn.metrics.RocCurveDisplay": ":class:`sklearn.metrics.RocCurveDisplay`",
+    "sklearn.metrics.PrecisionRecallDisplay": ":class:`sklearn.metrics.PrecisionRecallDisplay`",
+    "sklearn.metrics.ConfusionMatrixDisplay": ":class:`sklearn.metrics.ConfusionMatrixDisplay`",
+    # our own classes, as they appear in Returns sections
+    "CNNClassifier": ":class:`~skmedimg.CNNClassifier`",
+    "ThresholdTuner": ":class:`~skmedimg.ThresholdTuner`",
+    "DecisionRule": ":class:`~skmedimg.DecisionRule`",
+    "ClinicalReport": ":class:`~skmedimg.metrics.ClinicalReport`",
+    "OperatingPointDisplay": ":class:`~skmedimg.metrics.OperatingPointDisplay`",
+    "ThresholdCurveDisplay": ":class:`~skmedimg.metrics.ThresholdCurveDisplay`",
+    "skmedimg.metrics.ThresholdCurveDisplay": ":class:`~skmedimg.metrics.ThresholdCurveDisplay`",
+    "AugmentingOverSampler": ":class:`~skmedimg.samplers.AugmentingOverSampler`",
+    "ImageLoadError": ":class:`~skmedimg.datasets.ImageLoadError`",
+}
 
 # -- Example gallery ------------------------------------------------------------------
+# Executed by default, so the README's docs command publishes the figures; CI sets
+# SKMEDIMG_DOCS_PLOT=0 (its test job already runs the examples).
 _PLOT = os.environ.get("SKMEDIMG_DOCS_PLOT", "1").strip().lower() not in ("0", "false", "no")
 
 sphinx_gallery_conf = {
@@ -126,14 +184,31 @@ def _skip_member(app, what, name, obj, skip, options):
     # get_metadata_routing, set_*_request, ClassifierMixin.score...) are scikit-learn's
     # generic estimator API, documented there; their docstrings point into
     # scikit-learn's own user guide, which is not part of this build.
+    # Likewise the members BalancedBatchDataset inherits from keras.utils.PyDataset
+    # (workers, use_multiprocessing, max_queue_size...): Keras documents them.
     if re.fullmatch(r"set_\w+_request", name):
         return True
-    module = getattr(obj, "__module__", None) or ""
-    if what == "class" and module.split(".")[0] == "sklearn":
+    defined = getattr(obj, "fget", obj)  # a property's getter carries the module
+    module = getattr(defined, "__module__", None) or ""
+    if what == "class" and module.split(".")[0] in ("sklearn", "keras"):
         return True
     return None
 
 
+def _drop_type_docstring(app, what, name, obj, options, lines):
+    # autodata of a constant without its own doc comment shows the docstring of its type
+    # ("Built-in immutable sequence..."); the text in api.rst describes it instead.
+    from sphinx.util.docstrings import prepare_docstring
+
+    if what == "data" and type(obj).__doc__:
+        type_doc = prepare_docstring(type(obj).__doc__)
+        while type_doc and not type_doc[-1].strip():
+            type_doc.pop()
+        if lines[: len(type_doc)] == type_doc:
+            del lines[: len(type_doc)]
+
+
 def setup(app):
     app.connect("builder-inited", _check_api_complete)
+    app.connect("autodoc-process-docstring", _drop_type_docstring, priority=100)
     app.connect("autodoc-skip-member", _skip_member)
