@@ -47,3 +47,20 @@ __all__ = [
     "_fit_context",
     "validate_params",
 ]
+
+# scikit-learn's private sample-weight validator (used by CNNClassifier.fit); imported
+# here so that a rename breaks this module only.
+try:
+    from sklearn.utils.validation import _check_sample_weight
+except ImportError as exc:  # pragma: no cover - guarded by the dependency pin
+    raise ImportError(
+        "skmedimg needs scikit-learn >= 1.6 (sklearn.utils.validation._check_sample_weight)."
+    ) from exc
+
+__all__ += ["_check_sample_weight"]
+
+# scikit-learn's meta-estimators refuse unrouted fit parameters with this (private) helper;
+# ThresholdTuner does the same so that its message is scikit-learn's.
+from sklearn.utils.metadata_routing import _raise_for_params  # noqa: E402
+
+__all__ += ["_raise_for_params"]

@@ -3,9 +3,11 @@
 Pure keyword-only helpers shared by :class:`skmedimg.ThresholdTuner` and
 :mod:`skmedimg.metrics`. One ``argsort`` of the scores, one cumulative sum of the
 positives, and the confusion matrix at *every* distinct score is known; each objective
-is then a vectorised formula over those counts. No refit per threshold and no fixed
-grid: a 100-point grid misses the optimum when it lies in a narrow score band (e.g.
-above 0.99 when the training prior differs from the deployment prior).
+is then a vectorised formula over those counts (the formulas live in
+:mod:`skmedimg._counts`, shared with the multiclass search and the metrics). No refit
+per threshold and no fixed grid: a 100-point grid misses the optimum when it lies in a
+narrow score band (e.g. above 0.99 when the training prior differs from the deployment
+prior).
 
 Conventions
 -----------
@@ -23,6 +25,34 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.stats import norm
+
+from ._counts import (
+    balanced_accuracy as _balanced_accuracy,
+)
+from ._counts import (
+    f_beta as _f_beta,
+)
+from ._counts import (
+    g_mean as _g_mean,
+)
+from ._counts import (
+    mean_cost as _mean_cost,
+)
+from ._counts import (
+    npv as _npv,
+)
+from ._counts import (
+    precision as _precision,
+)
+from ._counts import (
+    recall as _recall,
+)
+from ._counts import (
+    specificity as _specificity,
+)
+from ._counts import (
+    youden as _youden,
+)
 
 #: Objectives computed from confusion counts (the tuner also accepts scorers).
 OBJECTIVES = (
@@ -73,32 +103,26 @@ class Sweep:
 
     @property
     def recall(self) -> np.ndarray:
-        return _ratio(self.tp, self.n_pos)
+        return _recall(self.tp, self.fn)
 
     @property
     def specificity(self) -> np.ndarray:
-        return _ratio(self.tn, self.n_neg)
+        return _specificity(self.tn, self.fp)
 
     @property
     def precision(self) -> np.ndarray:
-        return _ratio(self.tp, self.tp + self.fp)
+        return _precision(self.tp, self.fp)
 
     @property
     def npv(self) -> np.ndarray:
-        return _ratio(self.tn, self.tn + self.fn)
+        return _npv(self.tn, self.fn)
 
     def f_beta(self, beta: float = 1.0) -> np.ndarray:
-        b2 = beta * beta
-        return _ratio((1 + b2) * self.tp, (1 + b2) * self.tp + b2 * self.fn + self.fp)
+        return _f_beta(self.tp, self.fp, self.fn, beta=beta)
 
-
-def _ratio(num, den) -> np.ndarray:
-    """``num / den`` with 0 where ``den == 0`` (scikit-learn's ``zero_division=0``)."""
-    num = np.asarray(num, dtype=np.float64)
-    den = np.broadcast_to(np.asarray(den, dtype=np.float64), num.shape)
-    out = np.zeros(num.shape)
-    np.divide(num, den, out=out, where=den > 0)
-    return out
+    def counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(tp, fp, fn, tn)`` at every candidate threshold."""
+        return self.tp, self.fp, self.fn, self.tn
 
 
 def sweep_scores(*, y_true, y_score, sample_weight=None) -> Sweep:
@@ -231,16 +255,18 @@ def objective_curve(
     >>> objective_curve(s, objective="youden").tolist()
     [0.0, 0.5, 0.0, 0.5, 0.0]
     """
+    tp, fp, fn, tn = sweep.counts()
     if objective == "f_beta":
-        return sweep.f_beta(beta)
+        return _f_beta(tp, fp, fn, beta=beta)
     if objective == "balanced_accuracy":
-        return (sweep.recall + sweep.specificity) / 2
+        return _balanced_accuracy(tp, fp, fn, tn)
     if objective == "youden":
-        return sweep.recall + sweep.specificity - 1
+        return _youden(tp, fp, fn, tn)
     if objective == "g_mean":
-        return np.sqrt(sweep.recall * sweep.specificity)
+        return _g_mean(tp, fp, fn, tn)
     if objective == "min_cost":
-        return -(cost_fn * sweep.fn + cost_fp * sweep.fp) / (sweep.n_pos + sweep.n_neg)
+        return -_mean_cost(fp, fn, sweep.n_pos + sweep.n_neg, cost_fn=cost_fn,
+                                  cost_fp=cost_fp)
     if objective == "max_specificity":
         return sweep.specificity
     if objective == "max_recall":
@@ -397,7 +423,7 @@ def curve_table(sweep: Sweep, *, beta: float = 1.0, objective_values=None) -> di
         "precision": sweep.precision,
         "npv": sweep.npv,
         "f_beta": sweep.f_beta(beta),
-        "balanced_accuracy": (sweep.recall + sweep.specificity) / 2,
+        "balanced_accuracy": _balanced_accuracy(*sweep.counts()),
     }
     if objective_values is not None:
         table["objective"] = np.asarray(objective_values, dtype=np.float64)

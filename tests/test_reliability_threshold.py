@@ -550,7 +550,7 @@ def test_multiclass_scorer_sample_weight_is_aligned_with_the_out_of_fold_order()
                                cv=StratifiedKFold(3, shuffle=True, random_state=0)).fit(
             X, y, sample_weight=sw)
     res = tuner.cv_results_
-    pred = tuner.classes_[np.argmax(res["scores"] * tuner.threshold_, axis=1)]
+    pred = tuner.classes_[np.argmax(res["scores"] * tuner.class_weights_, axis=1)]
     assert tuner.best_score_ == pytest.approx(
         balanced_accuracy_score(res["y"], pred, sample_weight=sw[res["indices"]]))
     assert np.isfinite(tuner.fold_thresholds_).all()

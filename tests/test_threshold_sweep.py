@@ -80,6 +80,11 @@ def test_sweep_equals_brute_force(data, objective, beta, costs, min_recall, min_
                      beta=beta, cost_fn=costs[0], cost_fp=costs[1], score_params={},
                      **constraints)
     sel, sweep, _ = spec.tune_binary(y.astype(int), y, s, neg_label=0, pos_label=1)
+    if objective == "scorer":  # the count formula and calling the scorer agree
+        spec.counts = None
+        slow = spec.tune_binary(y.astype(int), y, s, neg_label=0, pos_label=1)[0]
+        assert (slow.threshold, slow.feasible) == (sel.threshold, sel.feasible)
+        assert slow.score == pytest.approx(sel.score, abs=1e-12)
     expected = _brute_force(y, s, objective, beta=beta, cost_fn=costs[0], cost_fp=costs[1],
                             **constraints)
     # the selected threshold, re-evaluated by sklearn/imblearn, gives the reported score
