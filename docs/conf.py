@@ -69,7 +69,6 @@ nitpicky = True
 nitpick_ignore = [
     # Private helpers named in public docstrings; they are not part of the API reference.
     ("py:class", "IntensityRescaling"),  # CNNClassifier: the input layer of every network
-    ("py:func", "skmedimg._sweep.curve_table"),  # ThresholdCurveDisplay.from_predictions
 ]
 
 # autodoc / autosummary / numpydoc

@@ -50,6 +50,15 @@ _MAX_LISTED = 20
 class ImageLoadError(ValueError):
     """Raised when image files cannot be read or do not fit the expected layout.
 
+    A :class:`ValueError`, so that ``except ValueError`` catches it too.
+
+    Parameters
+    ----------
+    message : str
+        The error message, listing the files (see ``failures``).
+    failures : sequence of (str, str), default=()
+        ``(path, reason)`` for every problem found.
+
     Attributes
     ----------
     failures : list of (str, str)
@@ -445,6 +454,8 @@ def load_medmnist(
     indicator matrix ``(n, n_labels)`` for multilabel data (e.g. ChestMNIST). Images
     keep their dtype (uint8 in MedMNIST) and are not copied or rescaled.
 
+    Read more in the :ref:`User Guide <medmnist>`.
+
     Parameters
     ----------
     path : str or path-like
@@ -655,6 +666,8 @@ def load_image_folder(
     Bit depth is kept: 8-bit files give uint8, 16-bit PNG/TIFF files (typical of CT,
     MRI and digital X-ray exports) give uint16 and 32-bit float TIFFs give float32.
     Files are decoded in parallel threads.
+
+    Read more in the :ref:`User Guide <image_folder>`.
 
     Parameters
     ----------
@@ -880,6 +893,8 @@ def load_image_mask_pairs(
     The folder holding each slice is returned as ``groups`` so that slices of one
     patient never land on both sides of a split
     (:class:`~sklearn.model_selection.StratifiedGroupKFold`).
+
+    Read more in the :ref:`User Guide <image_mask_pairs>`.
 
     Parameters
     ----------

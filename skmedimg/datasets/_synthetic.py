@@ -110,6 +110,8 @@ def make_lesion_images(
     blob of random size, orientation and position. Classes are imbalanced at the
     requested prevalence, the exact count per class being ``round(n_samples * weight)``.
 
+    Read more in the :ref:`User Guide <synthetic_data>`.
+
     Parameters
     ----------
     n_samples : int, default=1000

@@ -29,6 +29,7 @@ from sklearn.utils import check_consistent_length
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
 from .._sweep import Sweep, select_threshold, sweep_scores
+from ._docstrings import fill_doc
 
 _AVERAGES = ("binary", "micro", "macro", "weighted", None)
 _TASKS = ("binary", "multiclass", "multilabel-indicator")
@@ -267,6 +268,7 @@ def _rate(which, y_true, y_pred, *, pos_label, average, sample_weight, zero_divi
 
 
 
+@fill_doc
 def sensitivity_score(
     y_true, y_pred, *, pos_label=1, average="binary", sample_weight=None,
     zero_division="warn",
@@ -274,30 +276,22 @@ def sensitivity_score(
     """Sensitivity (recall, true positive rate): TP / (TP + FN).
 
     Equal to :func:`sklearn.metrics.recall_score`, including its ``zero_division``
-    convention; multiclass and multilabel values are one-vs-rest per class/label.
+    convention: undefined when ``y_true`` has no sample of the positive class.
+    Multiclass and multilabel values are one-vs-rest per class/label.
+
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
 
     Parameters
     ----------
-    y_true, y_pred : array-like of shape (n_samples,) or (n_samples, n_labels)
-        True and predicted labels (multilabel: indicator matrices). A column vector
-        ``(n_samples, 1)`` is read as 1-D, as in scikit-learn.
-    pos_label : int, float, bool or str, default=1
-        The positive class when ``average="binary"``; an error when two classes are
-        present and it is neither of them, or when it cannot be a label of the
-        targets (``pos_label=1`` with string labels).
-    average : {"binary", "micro", "macro", "weighted"} or None, default="binary"
-        How to combine classes/labels; ``None`` returns one value per class/label
-        (in sorted label order). "weighted" weights by the number of true samples.
-    sample_weight : array-like of shape (n_samples,), optional
-        Non-negative sample weights.
-    zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
-        The value when the metric is undefined (no true samples here), as in
-        scikit-learn: "warn" gives 0.0 and an ``UndefinedMetricWarning``; ``np.nan``
-        values are left out of the averages.
+    {y_true_y_pred}
+    {pos_label}
+    {average}
+    {sample_weight}
+    {zero_division}
 
     Returns
     -------
-    score : float or ndarray of shape (n_labels,)
+    {score}
 
     Examples
     --------
@@ -309,6 +303,7 @@ def sensitivity_score(
                  sample_weight=sample_weight, zero_division=zero_division)
 
 
+@fill_doc
 def specificity_score(
     y_true, y_pred, *, pos_label=1, average="binary", sample_weight=None,
     zero_division="warn",
@@ -317,8 +312,21 @@ def specificity_score(
 
     Undefined (``zero_division``) when there is no negative sample. For a binary
     target it equals ``recall_score(y_true, y_pred, pos_label=<the other class>)``;
-    multiclass and multilabel values are one-vs-rest. Parameters are those of
-    :func:`sensitivity_score`.
+    multiclass and multilabel values are one-vs-rest.
+
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
+    Parameters
+    ----------
+    {y_true_y_pred}
+    {pos_label}
+    {average}
+    {sample_weight}
+    {zero_division}
+
+    Returns
+    -------
+    {score}
 
     Examples
     --------
@@ -332,6 +340,7 @@ def specificity_score(
                  sample_weight=sample_weight, zero_division=zero_division)
 
 
+@fill_doc
 def ppv_score(
     y_true, y_pred, *, pos_label=1, average="binary", sample_weight=None,
     zero_division="warn",
@@ -339,8 +348,21 @@ def ppv_score(
     """Positive predictive value (precision): TP / (TP + FP).
 
     Equal to :func:`sklearn.metrics.precision_score`; undefined (``zero_division``)
-    when nothing is predicted positive. Parameters are those of
-    :func:`sensitivity_score`.
+    when nothing is predicted positive.
+
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
+    Parameters
+    ----------
+    {y_true_y_pred}
+    {pos_label}
+    {average}
+    {sample_weight}
+    {zero_division}
+
+    Returns
+    -------
+    {score}
 
     Examples
     --------
@@ -352,6 +374,7 @@ def ppv_score(
                  sample_weight=sample_weight, zero_division=zero_division)
 
 
+@fill_doc
 def npv_score(
     y_true, y_pred, *, pos_label=1, average="binary", sample_weight=None,
     zero_division="warn",
@@ -360,8 +383,21 @@ def npv_score(
 
     Undefined (``zero_division``) when nothing is predicted negative. For a binary
     target it equals ``precision_score(y_true, y_pred, pos_label=<the other class>)``;
-    multiclass and multilabel values are one-vs-rest. Parameters are those of
-    :func:`sensitivity_score`.
+    multiclass and multilabel values are one-vs-rest.
+
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
+    Parameters
+    ----------
+    {y_true_y_pred}
+    {pos_label}
+    {average}
+    {sample_weight}
+    {zero_division}
+
+    Returns
+    -------
+    {score}
 
     Examples
     --------
@@ -373,6 +409,7 @@ def npv_score(
                  sample_weight=sample_weight, zero_division=zero_division)
 
 
+@fill_doc
 def g_mean_score(
     y_true, y_pred, *, pos_label=1, average="binary", sample_weight=None,
     zero_division="warn",
@@ -385,8 +422,21 @@ def g_mean_score(
     specificity, ``None`` gives one-vs-rest values per class. Multilabel targets: per
     label ``sqrt(sensitivity * specificity)``, then averaged. Undefined (``zero_division``,
     with an ``UndefinedMetricWarning`` for "warn") when a sensitivity or specificity
-    it needs is undefined (no true or no negative samples). Parameters are those of
-    :func:`sensitivity_score`.
+    it needs is undefined (no true or no negative samples).
+
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
+    Parameters
+    ----------
+    {y_true_y_pred}
+    {pos_label}
+    {average}
+    {sample_weight}
+    {zero_division}
+
+    Returns
+    -------
+    {score}
 
     Examples
     --------
@@ -433,6 +483,7 @@ def g_mean_score(
     return _combine(per_label, tp + fn, average)
 
 
+@fill_doc
 def f2_score(
     y_true, y_pred, *, pos_label=1, average="binary", sample_weight=None,
     zero_division="warn",
@@ -440,9 +491,22 @@ def f2_score(
     """F-beta with beta=2 (recall weighted 4 times as much as precision).
 
     :func:`sklearn.metrics.fbeta_score` with ``beta=2`` after the input checks of
-    :func:`sensitivity_score`, whose parameters it takes. As in scikit-learn, it is
-    undefined (``zero_division``) only when there is no true and no predicted
-    positive.
+    :func:`sensitivity_score`. As in scikit-learn, it is undefined
+    (``zero_division``) only when there is no true and no predicted positive.
+
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
+    Parameters
+    ----------
+    {y_true_y_pred}
+    {pos_label}
+    {average}
+    {sample_weight}
+    {zero_division}
+
+    Returns
+    -------
+    {score}
 
     Examples
     --------
@@ -574,6 +638,7 @@ def _check_bound(name, value):
         raise ValueError(f"{name} must be a number in (0, 1]; got {value!r}.")
 
 
+@fill_doc
 def specificity_at_recall(
     y_true, y_score, *, min_recall: float = 0.95, pos_label=None, average="macro",
     sample_weight=None,
@@ -587,24 +652,23 @@ def specificity_at_recall(
     NaN with an ``UndefinedMetricWarning``, as :func:`sklearn.metrics.roc_auc_score`
     does (with ``average="macro"`` the mean is NaN too).
 
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,) or (n_samples, n_labels)
-        Binary labels or a multilabel indicator matrix (a column vector is 1-D).
-    y_score : array-like of shape (n_samples,) or (n_samples, n_labels)
-        Scores of the positive class (probability or decision function).
+    {y_true_y_score}
     min_recall : float in (0, 1], default=0.95
-        Minimum sensitivity.
-    pos_label : int, float, bool or str, optional
-        Positive class (binary); default 1 for {0, 1} and {-1, 1} labels.
-    average : {"macro", "micro"} or None, default="macro"
-        Multilabel only: mean over labels, pooled labels, or one value per label.
-    sample_weight : array-like of shape (n_samples,), optional
-        Non-negative sample weights (an error if any is negative).
+        Minimum sensitivity the threshold must keep.
+    {score_pos_label}
+    {score_average}
+    {sample_weight}
 
     Returns
     -------
-    specificity : float or ndarray
+    specificity : float or ndarray of shape (n_labels,)
+        The specificity at the best threshold whose recall is at least
+        ``min_recall``.
+    {score_result}
 
     Examples
     --------
@@ -623,14 +687,33 @@ def specificity_at_recall(
     )
 
 
+@fill_doc
 def recall_at_specificity(
     y_true, y_score, *, min_specificity: float = 0.95, pos_label=None, average="macro",
     sample_weight=None,
 ) -> float | np.ndarray:
     """Highest recall reachable with a specificity of at least ``min_specificity``.
 
-    Parameters, and the NaN for a single class, are those of
-    :func:`specificity_at_recall`.
+    Threshold-free, like :func:`specificity_at_recall`, and NaN (with an
+    ``UndefinedMetricWarning``) in the same cases: ``y_true`` with a single class.
+
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
+    Parameters
+    ----------
+    {y_true_y_score}
+    min_specificity : float in (0, 1], default=0.95
+        Minimum specificity the threshold must keep.
+    {score_pos_label}
+    {score_average}
+    {sample_weight}
+
+    Returns
+    -------
+    recall : float or ndarray of shape (n_labels,)
+        The recall (sensitivity) at the best threshold whose specificity is at
+        least ``min_specificity``.
+    {score_result}
 
     Examples
     --------
@@ -650,14 +733,34 @@ def recall_at_specificity(
     )
 
 
+@fill_doc
 def recall_at_precision(
     y_true, y_score, *, min_precision: float = 0.5, pos_label=None, average="macro",
     sample_weight=None,
 ) -> float | np.ndarray:
     """Highest recall reachable with a precision (PPV) of at least ``min_precision``.
 
-    0 when no threshold reaches that precision. Parameters, and the NaN for a single
-    class, are those of :func:`specificity_at_recall`.
+    Threshold-free, like :func:`specificity_at_recall`, and NaN (with an
+    ``UndefinedMetricWarning``) in the same cases: ``y_true`` with a single class.
+    0 when no threshold reaches that precision.
+
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
+    Parameters
+    ----------
+    {y_true_y_score}
+    min_precision : float in (0, 1], default=0.5
+        Minimum precision (PPV) the threshold must keep.
+    {score_pos_label}
+    {score_average}
+    {sample_weight}
+
+    Returns
+    -------
+    recall : float or ndarray of shape (n_labels,)
+        The recall (sensitivity) at the best threshold whose precision is at least
+        ``min_precision``, 0 when none is.
+    {score_result}
 
     Examples
     --------

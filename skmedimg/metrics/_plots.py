@@ -22,6 +22,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from .._sweep import OBJECTIVES, curve_table, objective_curve, sweep_scores
 from ._clinical import _check_bound, _column_or_1d, _warn, check_scores, resolve_pos_label
+from ._docstrings import fill_doc
 
 #: Panels of :class:`OperatingPointDisplay`, in their default order.
 PANELS = ("roc", "pr", "threshold", "confusion_matrix")
@@ -429,6 +430,8 @@ class ThresholdCurveDisplay:
     Create it with :meth:`from_predictions` or :meth:`from_estimator`, or from a
     precomputed ``curve`` (e.g. a fitted ``ThresholdTuner.curve_``) and :meth:`plot`.
 
+    Read more in the :ref:`User Guide <threshold_moving>`.
+
     Parameters
     ----------
     curve : dict
@@ -511,6 +514,8 @@ class ThresholdCurveDisplay:
         Returns
         -------
         self : ThresholdCurveDisplay
+            The display, with ``ax_``, ``figure_``, ``lines_``, ``threshold_line_``,
+            ``constraint_lines_`` and ``operating_point_`` set.
         """
         import matplotlib.pyplot as plt
 
@@ -568,6 +573,7 @@ class ThresholdCurveDisplay:
         return self
 
     @classmethod
+    @fill_doc
     def from_predictions(cls, y_true, y_score, *, threshold=None, pos_label=None,
                          beta: float = 1.0, min_recall=None, min_precision=None,
                          min_specificity=None, objective=None, metrics=_DEFAULT_METRICS,
@@ -576,33 +582,25 @@ class ThresholdCurveDisplay:
 
         Parameters
         ----------
-        y_true : array-like of shape (n_samples,)
-            Binary labels.
-        y_score : array-like of shape (n_samples,)
-            Scores of the positive class (probabilities or a decision function).
-        threshold : float, optional
-            The operating point to mark (``score >= threshold`` is positive).
-        pos_label : int, float, bool or str, optional
-            The positive class; needed unless the labels are {0, 1}, {-1, 1} or bool.
+        {plot_y_true}
+        {plot_y_score}
+        {plot_threshold}
+        {plot_pos_label}
         beta : float, default=1.0
             Beta of the F-beta curve, shown in its label ("F2" for 2).
-        min_recall, min_precision, min_specificity : float in (0, 1], optional
-            Constraints to draw as horizontal lines.
-        objective : str, optional
-            Name of the objective, in the title. One of the tuner's objectives other
-            than ``"min_cost"`` (e.g. ``"youden"``) also adds its curve.
-        metrics : sequence of str, default=("recall", "specificity", "precision", "f_beta")
-            Curves to draw: keys of the table of :func:`skmedimg._sweep.curve_table`
-            (also ``"npv"``, ``"balanced_accuracy"``).
-        name : str, optional
-            Model name, in the default title.
+        {plot_constraints}
+        {plot_objective}
+        {plot_metrics}
+        {plot_name}
         title : str, optional
             Axes title (e.g. the dataset and the objective).
         ax : matplotlib Axes, optional
+            Axes to draw on; a new figure (constrained layout) when None.
 
         Returns
         -------
         display : ThresholdCurveDisplay
+            The drawn display (see :meth:`plot`).
 
         Examples
         --------
@@ -636,6 +634,7 @@ class ThresholdCurveDisplay:
                    name=name).plot(ax=ax, title=title)
 
     @classmethod
+    @fill_doc
     def from_estimator(cls, estimator, X, y, *, threshold=None, pos_label=None,
                        response_method="auto", beta=None, min_recall=None,
                        min_precision=None, min_specificity=None, objective=None,
@@ -651,23 +650,24 @@ class ThresholdCurveDisplay:
 
         Parameters
         ----------
-        estimator : fitted classifier
-            Binary, with ``predict_proba`` or ``decision_function``.
-        X : array-like
-            Samples, in the form the estimator accepts (e.g. images).
-        y : array-like of shape (n_samples,)
-            True labels of ``X``.
-        threshold, pos_label : optional
-            See :meth:`from_predictions`; ``pos_label`` defaults to ``classes_[1]``
-            (the tuner's ``pos_label_`` for a tuner).
-        response_method : {"auto", "predict_proba", "decision_function"}, default="auto"
-            ``"auto"`` prefers ``predict_proba``.
-        beta, min_recall, min_precision, min_specificity, objective, metrics, name, title, ax
-            See :meth:`from_predictions`; ``name`` defaults to the estimator's class.
+        {plot_estimator}
+        {plot_estimator_threshold}
+        {plot_estimator_pos_label}
+        {plot_response_method}
+        {plot_estimator_beta}
+        {plot_estimator_constraints}
+        {plot_estimator_objective}
+        {plot_metrics}
+        {plot_estimator_name}
+        title : str, optional
+            Axes title (e.g. the dataset and the objective).
+        ax : matplotlib Axes, optional
+            Axes to draw on; a new figure (constrained layout) when None.
 
         Returns
         -------
         display : ThresholdCurveDisplay
+            The drawn display (see :meth:`plot`).
 
         Examples
         --------
@@ -707,6 +707,8 @@ class OperatingPointDisplay:
     percentages and the missed-disease (false negative) cell framed in red. Create it
     with :meth:`from_predictions`, :meth:`from_estimator` or
     :func:`plot_operating_point`.
+
+    Read more in the :ref:`User Guide <threshold_moving>`.
 
     Parameters
     ----------
@@ -795,6 +797,9 @@ class OperatingPointDisplay:
         Returns
         -------
         self : OperatingPointDisplay
+            The display, with ``figure_``, ``axes_``, the panels' displays
+            (``roc_``, ``pr_``, ``threshold_curve_``, ``confusion_matrix_``),
+            ``markers_`` and ``operating_point_`` set.
         """
         threshold = _check_plot_threshold(self.threshold)
         panels = _check_panels(self.panels)
@@ -855,6 +860,7 @@ class OperatingPointDisplay:
         return self
 
     @classmethod
+    @fill_doc
     def from_predictions(cls, y_true, y_score, *, threshold=None, pos_label=None,
                          beta: float = 1.0, min_recall=None, min_precision=None,
                          min_specificity=None, objective=None, display_labels=None,
@@ -864,17 +870,29 @@ class OperatingPointDisplay:
 
         Parameters
         ----------
-        y_true, y_score, threshold, pos_label, beta, min_recall, min_precision, \
-min_specificity, objective, display_labels, name, panels
-            See :class:`OperatingPointDisplay`.
+        y_true : array-like of shape (n_samples,)
+            Binary labels (both classes present).
+        {plot_y_score}
+        threshold : float, optional
+            The operating threshold (``score >= threshold`` is positive); required
+            for the confusion matrix.
+        {plot_pos_label}
+        beta : float, default=1.0
+            Beta of the F-beta curve ("F2" for 2).
+        {plot_constraints}
+        {plot_objective}
+        {plot_display_labels}
+        {plot_name}
+        {plot_panels}
         title : str, optional
             Figure title (the axes title when one panel is drawn).
         ax : matplotlib Axes or array-like of Axes, optional
-            One per panel.
+            One Axes per panel; a new figure (constrained layout) when None.
 
         Returns
         -------
         display : OperatingPointDisplay
+            The drawn display (see :meth:`plot`).
 
         Examples
         --------
@@ -894,6 +912,7 @@ min_specificity, objective, display_labels, name, panels
             ax=ax, title=title)
 
     @classmethod
+    @fill_doc
     def from_estimator(cls, estimator, X, y, *, threshold=None, pos_label=None,
                        response_method="auto", beta=None, min_recall=None,
                        min_precision=None, min_specificity=None, objective=None,
@@ -909,16 +928,27 @@ min_specificity, objective, display_labels, name, panels
 
         Parameters
         ----------
-        estimator : fitted classifier
-        X : array-like
-        y : array-like of shape (n_samples,)
-        threshold, pos_label, response_method, beta, min_recall, min_precision, \
-min_specificity, objective, display_labels, name, panels, title, ax
-            See :meth:`ThresholdCurveDisplay.from_estimator` and :meth:`from_predictions`.
+        {plot_estimator}
+        {plot_estimator_threshold}
+        {plot_estimator_pos_label}
+        {plot_response_method}
+        {plot_estimator_beta}
+        {plot_estimator_constraints}
+        {plot_estimator_objective}
+        display_labels : sequence of 2 str, optional
+            Names of the negative then the positive class; by default the
+            estimator's classes.
+        {plot_estimator_name}
+        {plot_panels}
+        title : str, optional
+            Figure title (the axes title when one panel is drawn).
+        ax : matplotlib Axes or array-like of Axes, optional
+            One Axes per panel; a new figure (constrained layout) when None.
 
         Returns
         -------
         display : OperatingPointDisplay
+            The drawn display (see :meth:`plot`).
 
         Examples
         --------
@@ -944,6 +974,7 @@ min_specificity, objective, display_labels, name, panels, title, ax
                                     panels=panels, title=title, ax=ax, **kw)
 
 
+@fill_doc
 def plot_operating_point(y_true, y_score, *, threshold: float, pos_label=None,
                          beta: float = 1.0, min_recall: float | None = None,
                          min_precision: float | None = None,
@@ -955,17 +986,22 @@ def plot_operating_point(y_true, y_score, *, threshold: float, pos_label=None,
     Shorthand for :meth:`OperatingPointDisplay.from_predictions` with all four panels;
     save it with ``display.figure_.savefig(path)``.
 
+    Read more in the :ref:`User Guide <threshold_moving>`.
+
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
         Binary labels (both classes present).
-    y_score : array-like of shape (n_samples,)
-        Scores of the positive class.
+    {plot_y_score}
     threshold : float
         The operating threshold (``score >= threshold`` is positive).
-    pos_label, beta, min_recall, min_precision, min_specificity, objective, \
-display_labels, name
-        See :class:`OperatingPointDisplay`.
+    {plot_pos_label}
+    beta : float, default=1.0
+        Beta of the F-beta curve ("F2" for 2).
+    {plot_constraints}
+    {plot_objective}
+    {plot_display_labels}
+    {plot_name}
     title : str, optional
         Figure title, e.g. ``"PneumoniaMNIST test set: max specificity at recall >= 0.95"``.
 
@@ -1003,6 +1039,7 @@ def _deprecated(old, new):
           f"its plot_* functions in 1.2); use {new}.", FutureWarning)
 
 
+@fill_doc
 def plot_pr_curve(y_true, y_score, *, threshold=None, pos_label=None, name=None, ax=None):
     """Precision-recall curve, with the operating point when ``threshold`` is given.
 
@@ -1011,6 +1048,17 @@ def plot_pr_curve(y_true, y_score, *, threshold=None, pos_label=None, name=None,
        :meth:`sklearn.metrics.PrecisionRecallDisplay.from_predictions`, or
        ``OperatingPointDisplay.from_predictions(y_true, y_score, threshold=...,
        panels=["pr"])`` to mark the operating point.
+
+    Parameters
+    ----------
+    {plot_y_true}
+    {plot_y_score}
+    {plot_threshold}
+    {plot_pos_label}
+    name : str, optional
+        Model name, in the legend.
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new figure when None.
 
     Returns
     -------
@@ -1044,6 +1092,7 @@ def plot_pr_curve(y_true, y_score, *, threshold=None, pos_label=None, name=None,
     return disp
 
 
+@fill_doc
 def plot_roc_curve(y_true, y_score, *, threshold=None, pos_label=None, name=None, ax=None):
     """ROC curve, with the operating point when ``threshold`` is given.
 
@@ -1053,9 +1102,21 @@ def plot_roc_curve(y_true, y_score, *, threshold=None, pos_label=None, name=None
        ``OperatingPointDisplay.from_predictions(y_true, y_score, threshold=...,
        panels=["roc"])`` to mark the operating point.
 
+    Parameters
+    ----------
+    {plot_y_true}
+    {plot_y_score}
+    {plot_threshold}
+    {plot_pos_label}
+    name : str, optional
+        Model name, in the legend.
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new figure when None.
+
     Returns
     -------
     display : sklearn.metrics.RocCurveDisplay
+        ``display.figure_`` can be saved with ``savefig``.
     """
     from sklearn.metrics import RocCurveDisplay
 
@@ -1080,9 +1141,25 @@ def plot_confusion_matrix(y_true, y_pred, *, labels=None, normalize=None, ax=Non
        ``OperatingPointDisplay.from_predictions(y_true, y_score, threshold=...,
        panels=["confusion_matrix"])`` for counts, row percentages and the missed cases.
 
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    labels : array-like of shape (n_classes,), optional
+        Labels to index the matrix, in order; those in ``y_true`` or ``y_pred`` by
+        default.
+    normalize : {"true", "pred", "all"}, optional
+        Normalise the counts over the true classes (rows), the predicted classes
+        (columns) or all samples; counts when None.
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new figure when None.
+
     Returns
     -------
     display : sklearn.metrics.ConfusionMatrixDisplay
+        ``display.figure_`` can be saved with ``savefig``.
     """
     from sklearn.metrics import ConfusionMatrixDisplay
 
@@ -1096,6 +1173,7 @@ def plot_confusion_matrix(y_true, y_pred, *, labels=None, normalize=None, ax=Non
     )
 
 
+@fill_doc
 def plot_threshold_curve(y_true=None, y_score=None, *, curve=None, threshold=None,
                          pos_label=None, beta: float = 1.0,
                          metrics=("recall", "specificity", "precision", "f_beta"), ax=None):
@@ -1106,9 +1184,27 @@ def plot_threshold_curve(y_true=None, y_score=None, *, curve=None, threshold=Non
        :meth:`ThresholdCurveDisplay.from_predictions` (or
        ``ThresholdCurveDisplay(curve, ...).plot()`` for a precomputed curve).
 
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,), optional
+        Binary labels; with ``y_score``, unless ``curve`` is given.
+    y_score : array-like of shape (n_samples,), optional
+        Scores of the positive class.
+    curve : dict, optional
+        A precomputed curve such as ``ThresholdTuner.curve_``, drawn instead of
+        sweeping ``y_score``.
+    {plot_threshold}
+    {plot_pos_label}
+    beta : float, default=1.0
+        Beta of the F-beta curve ("F2" for 2).
+    {plot_metrics}
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new figure when None.
+
     Returns
     -------
     display : ThresholdCurveDisplay
+        The drawn display; ``display.figure_`` can be saved with ``savefig``.
     """
     _deprecated("plot_threshold_curve",
                 "skmedimg.metrics.ThresholdCurveDisplay.from_predictions(y_true, y_score, "

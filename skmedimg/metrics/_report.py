@@ -79,6 +79,8 @@ def _check_count(name, value) -> np.ndarray:
 def wilson_interval(k, n, *, confidence: float = 0.95):
     """Wilson score interval for ``k`` successes out of ``n`` trials.
 
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
     Parameters
     ----------
     k : int or array-like of int
@@ -313,12 +315,42 @@ class ClinicalReport:
     a metric of a single-section (binary) report; for multilabel and multiclass
     reports read ``report.sections[k]["metrics"][name]["value"]``.
 
+    Made by :func:`clinical_report`, which computes every number; the constructor
+    only stores them.
+
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
+    Parameters
+    ----------
+    task : {"binary", "multiclass", "multilabel-indicator"}
+        The type of ``y_true`` (scikit-learn's ``type_of_target``).
+    sections : list of dict
+        One section per label/class (see ``sections`` below).
+    confidence : float in (0, 1)
+        Level of the intervals, e.g. 0.95.
+    n_bootstraps : int
+        Number of bootstrap resamples behind the bootstrap intervals (0: none).
+    threshold_note : str
+        How the predictions were made (e.g. ``"score >= 0.5"``), shown in the
+        first line of the text.
+    targets : dict, optional
+        The ``min_recall``/``min_specificity``/``min_precision`` constraints given,
+        by name.
+
     Attributes
     ----------
+    task : str
+        The ``task`` given.
     sections : list of dict
         Per label/class: counts, ``metrics`` (value, CI, method), ``targets`` (one
         entry per ``min_*`` constraint given: value, CI, ``met`` True/False/None and a
         ``verdict``) and ``chance`` (None, or the near-chance finding).
+    confidence : float
+        The ``confidence`` given.
+    n_bootstraps : int
+        The ``n_bootstraps`` given.
+    threshold_note : str
+        The ``threshold_note`` given.
     targets : dict
         The ``min_recall``/``min_specificity``/``min_precision`` constraints given.
     alerts : list of str
@@ -336,6 +368,12 @@ class ClinicalReport:
 
     @property
     def alerts(self) -> list:
+        """The findings shown first in the text: targets and near-chance models.
+
+        One line per ``min_*`` target (met or not, with the interval) and per
+        near-chance section, prefixed with the section's label when there are
+        several.
+        """
         prefix = len(self.sections) > 1
         lines = []
         for sec in self.sections:
@@ -363,8 +401,15 @@ class ClinicalReport:
         return metrics[metric]["value"]
 
     def to_dict(self) -> dict:
-        """The report as nested dicts/lists of plain Python numbers and strings
-        (undefined or infinite values, e.g. LR+ at specificity 1, become None)."""
+        """The report as nested dicts and lists of plain Python numbers and strings.
+
+        Returns
+        -------
+        report : dict
+            ``task``, ``confidence``, ``n_bootstraps``, ``threshold``, ``targets``,
+            ``alerts`` and ``sections``, ready for ``json.dumps``: undefined or
+            infinite values (e.g. LR+ at specificity 1) become None.
+        """
 
         def plain(v):
             if isinstance(v, dict):
@@ -401,7 +446,14 @@ class ClinicalReport:
                 f"(prevalence {100 * section['prevalence']:.1f}%), threshold {thr}")
 
     def to_text(self) -> str:
-        """Readable fixed-width text; targets and warnings come first."""
+        """Readable fixed-width text; targets and warnings come first.
+
+        Returns
+        -------
+        text : str
+            The report, one table of metrics with intervals and one confusion matrix
+            per section; also ``str(report)``.
+        """
         ci = f"{round(100 * self.confidence)}% CI"
         lines = [f"Clinical report ({self.task}); decision: {self.threshold_note}"]
         lines += self.alerts
@@ -426,7 +478,14 @@ class ClinicalReport:
         return f"<ClinicalReport {self.task}, {len(self.sections)} section(s)>"
 
     def to_markdown(self) -> str:
-        """GitHub-flavoured Markdown tables; targets and warnings come first."""
+        """GitHub-flavoured Markdown tables; targets and warnings come first.
+
+        Returns
+        -------
+        markdown : str
+            The report, one table of metrics with intervals and one confusion matrix
+            per section.
+        """
         ci = f"{round(100 * self.confidence)}% CI"
         out = [f"**Clinical report** ({self.task}); decision: {self.threshold_note}"]
         if self.alerts:
@@ -529,6 +588,8 @@ def clinical_report(
       interval is below 0.5 (often inverted scores or the wrong ``pos_label``).
       With ``n_bootstraps=0`` only the point estimate is used.
 
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
     Parameters
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_labels)
@@ -546,7 +607,7 @@ def clinical_report(
         weight per class (multiclass: arg-max of ``weights * y_score``). Default 0.5
         for scores in [0, 1], else 0. A warning when a threshold in (0, 1) meets
         scores outside [0, 1] (or a threshold outside (0, 1] meets scores in [0, 1]).
-    pos_label : optional
+    pos_label : int, float, bool or str, optional
         Positive class of a binary target (default 1 for {0, 1}, {-1, 1} labels); an
         error for multilabel and multiclass targets, which get one section per
         label/class.
@@ -569,6 +630,8 @@ def clinical_report(
     Returns
     -------
     report : ClinicalReport
+        The numbers, with :meth:`~ClinicalReport.to_text`,
+        :meth:`~ClinicalReport.to_markdown` and :meth:`~ClinicalReport.to_dict`.
 
     Examples
     --------

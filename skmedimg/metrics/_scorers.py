@@ -26,6 +26,7 @@ from ._clinical import (
     specificity_at_recall,
     specificity_score,
 )
+from ._docstrings import fill_doc
 
 _SCORE_RESPONSE = ("decision_function", "predict_proba")
 
@@ -52,9 +53,84 @@ npv_scorer = make_scorer(npv_score)
 g_mean_scorer = make_scorer(g_mean_score)
 f2_scorer = make_scorer(f2_score)
 
+# The ready scorers are make_scorer objects, whose class has no docstring: each gets its
+# own (read by help(), numpydoc and Sphinx's autofunction, which documents the signature
+# of its __call__).
+_LABEL_SCORER_DOC = """\
+Scorer for :func:`~skmedimg.metrics.{metric}` (labels from ``predict``).
 
+``make_scorer({metric})``: a scorer for ``GridSearchCV(scoring=...)``,
+``cross_val_score`` and ``cross_validate``, with the metric's defaults, i.e. a binary
+target whose positive class is 1. For another positive class, or for multiclass and
+multilabel targets, use ``make_clinical_scorer("{name}", pos_label=...,
+average=...)``.
+
+Read more in the :ref:`User Guide <imbalance_metrics>`.
+
+Parameters
+----------
+estimator : estimator
+    A fitted classifier; its ``predict(X)`` gives the labels scored.
+X : array-like
+    Samples, in the form the estimator accepts.
+y_true : array-like of shape (n_samples,)
+    True labels of ``X``.
+sample_weight : array-like of shape (n_samples,), optional
+    Non-negative sample weights, passed to the metric.
+**kwargs : dict
+    Other metadata, routed to the metric when scikit-learn's metadata routing is
+    enabled.
+
+Returns
+-------
+score : float
+    ``{metric}(y_true, estimator.predict(X))``.
+
+See Also
+--------
+make_clinical_scorer : The same scorer with other keyword arguments.
+
+Examples
+--------
+>>> from sklearn.linear_model import LogisticRegression
+>>> from skmedimg.metrics import {metric}, {scorer}
+>>> X, y = [[0], [1], [2], [3], [4], [5]], [0, 0, 1, 0, 1, 1]
+>>> clf = LogisticRegression().fit(X, y)
+>>> {scorer}(clf, X, y) == {metric}(y, clf.predict(X))
+True
+"""
+_READY_SCORERS = {
+    "sensitivity_scorer": (sensitivity_scorer, "sensitivity"),
+    "specificity_scorer": (specificity_scorer, "specificity"),
+    "ppv_scorer": (ppv_scorer, "ppv"),
+    "npv_scorer": (npv_scorer, "npv"),
+    "g_mean_scorer": (g_mean_scorer, "g_mean"),
+    "f2_scorer": (f2_scorer, "f2"),
+}
+for _scorer_name, (_scorer, _name) in _READY_SCORERS.items():
+    _scorer.__doc__ = _LABEL_SCORER_DOC.format(
+        metric=_LABEL_METRICS[_name].__name__, name=_name, scorer=_scorer_name)
+del _scorer_name, _scorer, _name
+# doctest does not look into instances: list their examples for ``--doctest-modules``
+__test__ = {name: scorer.__doc__ for name, (scorer, _) in _READY_SCORERS.items()}
+
+
+@fill_doc
 def specificity_at_recall_scorer(min_recall: float = 0.95, *, pos_label=None, average="macro"):
     """Scorer for :func:`~skmedimg.metrics.specificity_at_recall` (threshold-free).
+
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
+    Parameters
+    ----------
+    min_recall : float in (0, 1], default=0.95
+        Minimum sensitivity the threshold must keep.
+    {score_pos_label}
+    {score_average}
+
+    Returns
+    -------
+    {scorer_result}
 
     Examples
     --------
@@ -75,10 +151,32 @@ def specificity_at_recall_scorer(min_recall: float = 0.95, *, pos_label=None, av
     )
 
 
+@fill_doc
 def recall_at_specificity_scorer(
     min_specificity: float = 0.95, *, pos_label=None, average="macro"
 ):
-    """Scorer for :func:`~skmedimg.metrics.recall_at_specificity` (threshold-free)."""
+    """Scorer for :func:`~skmedimg.metrics.recall_at_specificity` (threshold-free).
+
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
+    Parameters
+    ----------
+    min_specificity : float in (0, 1], default=0.95
+        Minimum specificity the threshold must keep.
+    {score_pos_label}
+    {score_average}
+
+    Returns
+    -------
+    {scorer_result}
+
+    Examples
+    --------
+    >>> from skmedimg.metrics import recall_at_specificity_scorer
+    >>> recall_at_specificity_scorer(0.9)
+    make_scorer(recall_at_specificity, response_method=('decision_function', 'predict_proba'),
+                min_specificity=0.9, pos_label=None, average=macro)
+    """
     _check_bound("min_specificity", min_specificity)
     return make_scorer(
         recall_at_specificity, response_method=_SCORE_RESPONSE,
@@ -86,8 +184,30 @@ def recall_at_specificity_scorer(
     )
 
 
+@fill_doc
 def recall_at_precision_scorer(min_precision: float = 0.5, *, pos_label=None, average="macro"):
-    """Scorer for :func:`~skmedimg.metrics.recall_at_precision` (threshold-free)."""
+    """Scorer for :func:`~skmedimg.metrics.recall_at_precision` (threshold-free).
+
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
+    Parameters
+    ----------
+    min_precision : float in (0, 1], default=0.5
+        Minimum precision (PPV) the threshold must keep.
+    {score_pos_label}
+    {score_average}
+
+    Returns
+    -------
+    {scorer_result}
+
+    Examples
+    --------
+    >>> from skmedimg.metrics import recall_at_precision_scorer
+    >>> recall_at_precision_scorer(0.8)
+    make_scorer(recall_at_precision, response_method=('decision_function', 'predict_proba'),
+                min_precision=0.8, pos_label=None, average=macro)
+    """
     _check_bound("min_precision", min_precision)
     return make_scorer(
         recall_at_precision, response_method=_SCORE_RESPONSE, min_precision=min_precision,
@@ -97,6 +217,8 @@ def recall_at_precision_scorer(min_precision: float = 0.5, *, pos_label=None, av
 
 def make_clinical_scorer(metric: str, **kwargs):
     """A scorer for a clinical metric by name, with its keyword arguments.
+
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
 
     Parameters
     ----------
@@ -167,6 +289,8 @@ def clinical_scoring(
     ``specificity_at_recall`` and, when ``min_specificity`` is given,
     ``recall_at_specificity``. Pick the one to refit on by name.
 
+    Read more in the :ref:`User Guide <imbalance_metrics>`.
+
     Parameters
     ----------
     min_recall : float, default=0.95
@@ -175,8 +299,14 @@ def clinical_scoring(
         Adds ``recall_at_specificity`` with this constraint.
     average : str, optional
         For multilabel targets (e.g. ``"macro"``); ``None`` means binary.
-    pos_label : optional
+    pos_label : int, float, bool or str, optional
         Positive class of binary targets (default 1).
+
+    Returns
+    -------
+    scoring : dict
+        Scorer name -> scorer (a :func:`sklearn.metrics.make_scorer` object, or the
+        name of a scikit-learn scorer), for ``scoring=`` and ``refit=``.
 
     Examples
     --------
