@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
+from .. import _counts
 from .._sweep import OBJECTIVES, curve_table, objective_curve, sweep_scores
 from ._clinical import _check_bound, _column_or_1d, _warn, check_scores, resolve_pos_label
 from ._docstrings import fill_doc
@@ -194,14 +195,14 @@ def _confusion_at(y_true, y_score, threshold, pos_label):
     fp = int(np.sum(~y_pos & pred))
     fn = int(np.sum(y_pos & ~pred))
     tn = int(np.sum(~y_pos & ~pred))
-    nan = float("nan")
+    undefined = {"zero_division": np.nan}
     return {
         "threshold": float(threshold), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-        "sensitivity": tp / (tp + fn) if tp + fn else nan,
-        "specificity": tn / (tn + fp) if tn + fp else nan,
-        "ppv": tp / (tp + fp) if tp + fp else nan,
-        "npv": tn / (tn + fn) if tn + fn else nan,
-        "fpr": fp / (fp + tn) if fp + tn else nan,
+        "sensitivity": float(_counts.recall(tp, fn, **undefined)),
+        "specificity": float(_counts.specificity(tn, fp, **undefined)),
+        "ppv": float(_counts.precision(tp, fp, **undefined)),
+        "npv": float(_counts.npv(tn, fn, **undefined)),
+        "fpr": float(_counts.fpr(fp, tn, **undefined)),
     }
 
 

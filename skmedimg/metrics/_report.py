@@ -18,6 +18,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
+from .. import _counts
 from .._sweep import wilson_bounds as _wilson
 from ._clinical import _column_or_1d, _warn, check_scores, resolve_pos_label
 
@@ -131,20 +132,14 @@ def wilson_interval(k, n, *, confidence: float = 0.95):
 
 def _count_metrics(tp, fp, fn, tn):
     """F1, F2, G-mean and balanced accuracy from (possibly vectorised) counts."""
-    tp, fp, fn, tn = (np.asarray(a, dtype=np.float64) for a in (tp, fp, fn, tn))
     # Undefined values are NaN (shown as n/a), never a 0 that reads like a result:
     # G-mean and balanced accuracy need positives and negatives, F needs a true or a
     # predicted positive (scikit-learn's definition).
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sens = np.where(tp + fn > 0, tp / (tp + fn), np.nan)
-        spec = np.where(tn + fp > 0, tn / (tn + fp), np.nan)
-        f1 = np.where(tp + fn + fp > 0, 2 * tp / (2 * tp + fn + fp), np.nan)
-        f2 = np.where(tp + fn + fp > 0, 5 * tp / (5 * tp + 4 * fn + fp), np.nan)
     return {
-        "f1": f1,
-        "f2": f2,
-        "g_mean": np.sqrt(sens * spec),
-        "balanced_accuracy": (sens + spec) / 2,
+        "f1": _counts.f_beta(tp, fp, fn, beta=1.0, zero_division=np.nan),
+        "f2": _counts.f_beta(tp, fp, fn, beta=2.0, zero_division=np.nan),
+        "g_mean": _counts.g_mean(tp, fp, fn, tn, zero_division=np.nan),
+        "balanced_accuracy": _counts.balanced_accuracy(tp, fp, fn, tn, zero_division=np.nan),
     }
 
 
@@ -214,7 +209,7 @@ def _binary_section(name, y_pos, pred_pos, score, *, threshold, confidence, n_bo
         k, m = cells[num], cells[num] + cells[other]
         lo, hi = _wilson(k, m, confidence)
         metrics[key] = {
-            "value": k / m if m else float("nan"),
+            "value": float(_counts.ratio(k, m, np.nan)),
             "ci": (float(lo), float(hi)),
             "ci_method": "wilson",
             "count": f"{k}/{m}",
