@@ -195,6 +195,18 @@ def _check_classes(y, where: str, cv: int, fraction: float = 1.0) -> None:
         )
 
 
+def _positive_class(text, y):
+    """The class named by --pos-label (default: the greater label, as in scikit-learn)."""
+    classes = np.unique(y)
+    if text is None:
+        return classes[-1]
+    for c in classes:
+        if str(c) == text:
+            return c
+    raise _Failure(f"--pos-label {text}: not a class of the data; its classes are "
+                   f"{[str(c) for c in classes]}.")
+
+
 def _check_held_out(y_test, classes, where: str) -> None:
     missing = np.setdiff1d(classes, y_test).tolist()
     if missing:
@@ -316,6 +328,7 @@ def _run_demo(args) -> int:
 
     _progress("loading and checking the data", start)
     X_train, y_train, X_test, y_test, source = _load_data(args, cv)
+    pos = _positive_class(args.pos_label, y_train)
 
     with _native_stderr_filtered(enabled=not args.debug):
         from imblearn.pipeline import Pipeline
@@ -344,7 +357,8 @@ def _run_demo(args) -> int:
         # error_score="raise": a failing fit shows its own error, not "All the N fits
         # failed"; refit=False: the tuner below trains the chosen pipeline itself.
         search = GridSearchCV(pipe, grid, cv=cv, error_score="raise", refit=False, verbose=2,
-                              scoring=specificity_at_recall_scorer(min_recall=args.min_recall))
+                              scoring=specificity_at_recall_scorer(min_recall=args.min_recall,
+                                                                   pos_label=pos))
         search.fit(X_train, y_train)
         best, cv_score = search.best_params_, float(search.best_score_)
         pipe = pipe.set_params(**best)
@@ -353,14 +367,14 @@ def _run_demo(args) -> int:
     _progress(f"threshold tuning: {cv} fold fits; max specificity at recall >= "
               f"{args.min_recall}, judged on the 95% confidence bound", start)
     tuner = ThresholdTuner(pipe, objective="max_specificity", min_recall=args.min_recall,
-                           constraint_confidence=0.95, cv=cv, random_state=args.random_state)
+                           pos_label=pos, constraint_confidence=0.95, cv=cv,
+                           random_state=args.random_state)
     tuner.fit(X_train, y_train)
 
     _progress("evaluating on the held-out images", start)
-    pos = tuner.classes_[1]
     threshold = float(tuner.threshold_)
     # Like with like: the deployed model's own scores, at 0.5 and at the tuned threshold.
-    scores = tuner.predict_proba(X_test)[:, 1]
+    scores = tuner.predict_proba(X_test)[:, list(tuner.classes_).index(pos)]
     labels = (["no lesion", "lesion"] if args.data is None
               else [str(c) for c in tuner.classes_])
     kw = dict(y_score=scores, pos_label=pos, min_recall=args.min_recall, target_names=labels,
@@ -451,7 +465,7 @@ def _save_plots(out, y_test, scores, tuner, *, source, labels):
         plot_operating_point,
     )
 
-    common = dict(threshold=float(tuner.threshold_), pos_label=tuner.classes_[1],
+    common = dict(threshold=float(tuner.threshold_), pos_label=tuner.pos_label_,
                   min_recall=tuner.min_recall, objective="max specificity",
                   name="CNN (fold ensemble)")
     title = (f"{source}\n{len(y_test)} held-out images: max specificity at recall >= "
@@ -494,6 +508,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--min-recall", type=_recall, default=0.9, metavar="R",
                       help="sensitivity the operating point must reach, in (0, 1] "
                            "(default: %(default)s)")
+    demo.add_argument("--pos-label", default=None, metavar="LABEL",
+                      help="the class whose sensitivity must reach --min-recall, i.e. the "
+                           "disease (default: the greater label, as in scikit-learn; "
+                           "BreastMNIST's malignant class is 0)")
     demo.add_argument("--epochs", type=_positive_int, default=None, metavar="N",
                       help="training epochs per fit (default: 10)")
     demo.add_argument("--quick", action="store_true",

@@ -55,3 +55,25 @@ def test_demo_bad_arguments(tmp_path, capsys):
     np.savez(bad, train_images=np.zeros((4, 8, 8)), train_labels=np.array([[0], [1], [2], [3]]))
     assert main(["demo", "--data", str(bad)]) == 1
     assert "is multiclass" in capsys.readouterr().err
+
+
+def test_pos_label_names_the_disease_class_or_fails_before_training(tmp_path, capsys):
+    from skmedimg.cli import _Failure, _positive_class
+
+    y = np.array([0, 1, 1, 0, 1])
+    assert _positive_class(None, y) == 1 and _positive_class("0", y) == 0
+    assert _positive_class("b", np.array(["a", "b"])) == "b"
+    try:
+        _positive_class("2", y)
+    except _Failure as exc:
+        assert "--pos-label 2: not a class of the data; its classes are ['0', '1']" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("an unknown --pos-label must fail")
+    data = tmp_path / "two.npz"
+    rng = np.random.RandomState(0)
+    np.savez(data, train_images=rng.randint(0, 255, (40, 8, 8), dtype=np.uint8),
+             train_labels=np.arange(40) % 2)
+    assert main(["demo", "--data", str(data), "--pos-label", "7",
+                 "--out", str(tmp_path / "out")]) == 1
+    assert "--pos-label 7: not a class" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()  # refused before training and before writing
