@@ -11,6 +11,7 @@ import numbers
 import os
 
 import numpy as np
+from scipy.sparse import issparse
 
 IMAGE_SHAPE_HINT = "(n_samples, height, width) or (n_samples, height, width, channels)"
 
@@ -38,12 +39,15 @@ def check_images(
     Returns
     -------
     X : ndarray
-        ``np.asarray(X)``; the caller's array itself when it already is one.
+        ``np.asarray(X)``; the caller's array itself when it already is one. An object
+        array whose values are numbers is converted to float64, as scikit-learn's
+        ``check_array`` does.
 
     Raises
     ------
     TypeError
-        When the dtype is not a real number type (object, bool, complex, string).
+        When ``X`` is a sparse matrix, or its dtype is not a real number type (bool,
+        string, or objects that are not numbers).
     ValueError
         Wrong number of dimensions, no images, an image smaller than ``min_size`` or
         non-finite pixels.
@@ -63,9 +67,23 @@ def check_images(
                 "resize them to one size first (e.g. skmedimg.datasets.load_image_folder("
                 "image_size=...))."
             )
+    if issparse(X):
+        raise TypeError(
+            f"{name} is a sparse matrix ({type(X).__name__}); sparse matrices are not "
+            f"supported for images. Pass a dense array of shape {IMAGE_SHAPE_HINT}."
+        )
     X = np.asarray(X)
     if X.dtype.kind == "c":
         raise ValueError(f"Complex data not supported: {name} has dtype {X.dtype}.")
+    if X.dtype == object:
+        # scikit-learn's check_array converts numeric object arrays to float64.
+        try:
+            X = X.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{name} must hold real-valued pixels (unsigned/signed integers or floats); "
+                f"got dtype object with values that are not real numbers ({exc})."
+            ) from None
     if X.dtype.kind not in "uif":
         raise TypeError(
             f"{name} must hold real-valued pixels (unsigned/signed integers or floats); "
@@ -169,14 +187,21 @@ def available_memory() -> int | None:
     return min(known) if known else None
 
 
+_UNCHECKED_BYTES = 64 * 2**20
+
+
 def check_resampled_size(n_rows: int, row_bytes: int, *, owner: str, param: str) -> None:
     """Fail fast, before any allocation, when resampling asks for more than memory holds.
 
     ``n_rows`` images of ``row_bytes`` bytes each (image plus index bookkeeping) are
     compared with :func:`available_memory`; a ``sampling_strategy`` asking for 10**9
     images must raise here, not start drawing indices until the machine runs out.
+    Requests up to 64 MiB are not checked: reading the system's memory figures costs
+    about a millisecond, as much as resampling a small set.
     """
     need = int(n_rows) * int(row_bytes)
+    if need <= _UNCHECKED_BYTES:
+        return
     avail = available_memory()
     if avail is not None and need > avail:
         raise ValueError(

@@ -214,6 +214,8 @@ def test_stacked_calls_match_one_call_per_image(monkeypatch, shape):
 
 
 def test_float_warp_matches_opencv_rotation():
+    """A lone float32 image is warped on OpenCV's exact path (as a stacked one is), so it
+    matches OpenCV's rotation computed in float64, not its 1/32-pixel float32 path."""
     import cv2
 
     X = np.random.default_rng(0).random((1, 16, 16)).astype(np.float32)
@@ -222,7 +224,7 @@ def test_float_warp_matches_opencv_rotation():
                                   out=np.empty_like(X))
     angle = _augment._draw(spec, 1, 16, 16, np.random.default_rng(2))["angle"][0]
     M = cv2.getRotationMatrix2D((7.5, 7.5), angle, 1.0)
-    expected = cv2.warpAffine(X[0], M, (16, 16), flags=cv2.INTER_LINEAR,
+    expected = cv2.warpAffine(X[0].astype(np.float64), M, (16, 16), flags=cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_REFLECT_101)
     np.testing.assert_allclose(out[0], expected, atol=1e-5)
 
@@ -238,26 +240,22 @@ def test_n_operations_limits_steps_per_image():
 # --------------------------------------------------------------------------- large images
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.float32, np.float64, np.int32])
 @pytest.mark.parametrize("channels", [None, 3])
-def test_large_images_same_result_for_any_thread_count(dtype, channels):
-    """Images above the stacking size go one by one, split among threads: the result must
-    not depend on how many threads OpenCV (and so the sampler) uses."""
+def test_large_images_same_result_for_any_n_jobs(dtype, channels):
+    """Images above the stacking size go one by one, split among n_jobs threads: the result
+    must not depend on n_jobs, and OpenCV's process-wide thread setting is left alone."""
     import cv2
 
     X8, y = make_lesion_images(12, weights=(0.5, 0.5), image_size=100, n_channels=channels,
                                random_state=RND_SEED)
     X = (X8.astype(np.float64) * {np.int32: -9}.get(dtype, 1)).astype(dtype)
     assert X.shape[1] * X.shape[2] > _augment._STACK_MAX_PIXELS
-    sampler = AugmentingOverSampler(sampling_strategy={0: 6, 1: 30}, **FULL_AUGMENTATION,
-                                    random_state=RND_SEED)
     before = cv2.getNumThreads()
-    try:
-        results = []
-        for n_threads in (1, 2, 3):
-            cv2.setNumThreads(n_threads)
-            results.append(sampler.fit_resample(X, y)[0])
-            assert cv2.getNumThreads() == n_threads  # the caller's setting is restored
-    finally:
-        cv2.setNumThreads(before)
+    results = []
+    for n_jobs in (1, 2, 3):
+        sampler = AugmentingOverSampler(sampling_strategy={0: 6, 1: 30}, **FULL_AUGMENTATION,
+                                        random_state=RND_SEED, n_jobs=n_jobs)
+        results.append(sampler.fit_resample(X, y)[0])
+        assert cv2.getNumThreads() == before
     for other in results[1:]:
         np.testing.assert_array_equal(other, results[0])
     X_res = results[0]
@@ -308,12 +306,18 @@ def test_flip_stack_matches_np_flip(channels, code, axes):
     np.testing.assert_array_equal(_augment._flip_stack(a, code), np.flip(a, axes))
 
 
-def test_copy_images_splits_large_copies():
-    src = np.random.default_rng(0).integers(0, 256, (90, 256, 256, 3), dtype=np.uint8)
-    assert src.nbytes >= _augment._CHUNK_BYTES  # large enough to be split among threads
+def test_copy_images_splits_large_copies(monkeypatch):
+    monkeypatch.setattr(_augment, "_PARALLEL_COPY_BYTES", 2**20)
+    src = np.random.default_rng(0).integers(0, 256, (30, 128, 128, 3), dtype=np.uint8)
+    assert src.nbytes >= _augment._PARALLEL_COPY_BYTES  # large enough to be split
+    workers = []
+    real = _augment._run_parts
+    monkeypatch.setattr(_augment, "_run_parts",
+                        lambda f, parts, n: (workers.append((len(parts), n)), real(f, parts, n)))
     dst = np.empty_like(src)
-    _augment.copy_images(src, dst)
+    _augment.copy_images(src, dst, n_jobs=2)
     np.testing.assert_array_equal(dst, src)
+    assert workers == [(2, 2)]
 
 
 def test_error_in_a_worker_thread_reaches_the_caller(monkeypatch):
@@ -324,14 +328,14 @@ def test_error_in_a_worker_thread_reaches_the_caller(monkeypatch):
     X = np.zeros((2, 100, 100), np.uint8)
     with pytest.raises(RuntimeError, match="warp failed on row"):
         _augment.augment_images(X, np.zeros(40, int), _augment.make_spec(rotation=20),
-                                rng=np.random.default_rng(0), out=np.empty((40, 100, 100),
-                                                                            np.uint8))
+                                rng=np.random.default_rng(0),
+                                out=np.empty((40, 100, 100), np.uint8), n_jobs=2)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-def test_forked_child_gets_its_own_thread_pool():
-    """After a fork the parent's pool threads do not exist in the child; augmenting there
-    must start a new pool instead of waiting forever on the old one."""
+def test_forked_child_augments_on_threads_of_its_own():
+    """After a fork the parent's threads do not exist in the child; augmenting there on
+    threads must work instead of waiting forever on the parent's."""
     script = """
 import multiprocessing as mp
 import numpy as np
@@ -341,11 +345,10 @@ def run():
     X = np.random.default_rng(0).integers(0, 256, (4, 128, 128, 3), dtype=np.uint8)
     out = np.empty((64,) + X.shape[1:], np.uint8)
     _augment.augment_images(X, np.arange(64) % 4, _augment.make_spec(rotation=20, blur=True),
-                            rng=np.random.default_rng(0), out=out)
+                            rng=np.random.default_rng(0), out=out, n_jobs=2)
     return out
 
 parent = run()
-assert _augment._pool is not None
 ctx = mp.get_context("fork")
 queue = ctx.Queue()
 child = ctx.Process(target=lambda: queue.put(int(run().astype(np.int64).sum())))
@@ -379,12 +382,13 @@ def test_multilabel_target_gets_pointer_to_ml_ros():
 # --------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize(
     "sampler",
-    [AugmentingOverSampler(), RandomImageUnderSampler(), ImageSamplerAdapter(SMOTE())],
-    ids=["augment", "under", "adapter"],
+    [AugmentingOverSampler(), MultilabelRandomOverSampler()],
+    ids=["augment", "ml-ros"],
 )
-def test_2d_input_rejected_with_image_message(binary_images, sampler):
+def test_2d_input_rejected_by_augmenting_samplers_with_image_message(binary_images, sampler):
     X, y = binary_images
-    with pytest.raises(ValueError, match=r"image array of shape .*ndim=2"):
+    y = np.stack([y, 1 - y], axis=1) if isinstance(sampler, MultilabelRandomOverSampler) else y
+    with pytest.raises(ValueError, match=r"image array of shape .*ndim=2.*rows of features"):
         sampler.fit_resample(_flat(X), y)
 
 
@@ -528,6 +532,10 @@ def test_tags():
     assert tags.sampler_tags.sample_indices and tags.input_tags.three_d_array
     assert not tags.input_tags.two_d_array and not tags.input_tags.sparse
     assert get_tags(MultilabelRandomOverSampler()).target_tags.multi_output
+    under = get_tags(RandomImageUnderSampler())
+    assert under.input_tags.two_d_array and under.input_tags.sparse
+    assert get_tags(ImageSamplerAdapter(TomekLinks())).sampler_tags.sample_indices
+    assert not get_tags(ImageSamplerAdapter(SMOTE())).sampler_tags.sample_indices
 
 
 @pytest.mark.parametrize(

@@ -18,20 +18,19 @@ no pixel by more than a quarter pixel), shifts in whole pixels (exact slice copi
 interpolation), blur sigmas in 0.05-pixel steps. The grid does not depend on the image
 count, so results do not depend on how images are grouped. Large images get one fused
 warp each, straight from the source into the output (a 3-channel warp through OpenCV's
-faster, bit-identical 4-channel path). The images are split among threads, each calling
-OpenCV single-threaded.
+faster, bit-identical 4-channel path), split among ``n_jobs`` joblib threads. OpenCV's
+own thread setting (``cv2.setNumThreads``) is process-wide, so it is never changed here:
+OpenCV runs a call serially while another call's parallel region is active (one region
+at a time per process), and a warp of up to 256x256 pixels is one stripe of work anyway.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
 
 # Which dtypes OpenCV's warpAffine and GaussianBlur handle natively; others are processed
 # in float64 (exact for every integer up to 2**53) and rounded back.
@@ -45,6 +44,9 @@ _MAX_STACK_CHANNELS = 128  # OpenCV 5 refuses more channels in one Mat
 # per image, every step of an image while it is in cache, is faster.
 _STACK_MAX_PIXELS = 96 * 96
 _CHUNK_BYTES = 16 * 2**20  # images are processed in chunks of about this many bytes
+_STACK_BYTES = 128 * 2**10  # bytes of images stacked into one OpenCV call, at most
+# Copies below this size stay on one thread: starting joblib's threads costs more.
+_PARALLEL_COPY_BYTES = 64 * 2**20
 _FLAGS = cv2.INTER_LINEAR
 _BORDER = cv2.BORDER_REFLECT_101  # no black corners; keeps every pixel in the source range
 
@@ -145,33 +147,6 @@ def value_range(X: np.ndarray) -> tuple[float, float]:
     return float(X.min()), float(X.max())
 
 
-_threads_lock = threading.Lock()
-_threads_users = 0
-_threads_saved = None
-
-
-@contextlib.contextmanager
-def _opencv_single_threaded():
-    """Run OpenCV single-threaded, restoring the caller's setting afterwards.
-
-    The setting is process-wide, so concurrent users (PyDataset worker threads) share it:
-    the first one in saves the caller's value and the last one out restores it.
-    """
-    global _threads_users, _threads_saved
-    with _threads_lock:
-        if _threads_users == 0:
-            _threads_saved = cv2.getNumThreads()
-            cv2.setNumThreads(1)
-        _threads_users += 1
-    try:
-        yield
-    finally:
-        with _threads_lock:
-            _threads_users -= 1
-            if _threads_users == 0:
-                cv2.setNumThreads(_threads_saved)
-
-
 def _draw(spec: AugmentationSpec, m: int, height: int, width: int, rng) -> dict:
     """Random parameters for ``m`` images; inactive steps get their identity value."""
     ops = spec.operations
@@ -249,14 +224,15 @@ def _affine_matrices(p: dict, height: int, width: int) -> np.ndarray:
     theta = np.radians(p["angle"])
     cos, sin = np.cos(theta) * p["scale"], np.sin(theta) * p["scale"]
     # Rotation in image coordinates (y down) with a positive angle counter-clockwise on
-    # screen, as cv2.getRotationMatrix2D; the flip acts first.
-    lin = np.empty((len(theta), 2, 2))
-    lin[:, 0, 0], lin[:, 0, 1] = cos * p["fx"], sin * p["fy"]
-    lin[:, 1, 0], lin[:, 1, 1] = -sin * p["fx"], cos * p["fy"]
-    centre = np.array([(width - 1) / 2.0, (height - 1) / 2.0])
+    # screen, as cv2.getRotationMatrix2D; the flip acts first. Written out: a stacked
+    # (m, 2, 2) @ (2,) matmul costs 10x more.
+    a, b = cos * p["fx"], sin * p["fy"]
+    c, d = -sin * p["fx"], cos * p["fy"]
+    cx, cy = (width - 1) / 2.0, (height - 1) / 2.0
     mats = np.empty((len(theta), 2, 3))
-    mats[:, :, :2] = lin
-    mats[:, :, 2] = centre + np.stack([p["tx"], p["ty"]], axis=1) - lin @ centre
+    mats[:, 0, 0], mats[:, 0, 1], mats[:, 1, 0], mats[:, 1, 1] = a, b, c, d
+    mats[:, 0, 2] = (cx + p["tx"]) - (a * cx + b * cy)
+    mats[:, 1, 2] = (cy + p["ty"]) - (c * cx + d * cy)
     return mats
 
 
@@ -283,30 +259,36 @@ def _grouped(keys: np.ndarray, rows: np.ndarray, max_size: int | None = None):
     return [g[i : i + max_size] for g in groups for i in range(0, len(g), max_size)]
 
 
-def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int) -> None:
+def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, pad: bool = False) -> None:
     """``dst[rows[i]] = func(src[src_rows[i]])`` for one OpenCV function shared by all rows.
 
     ``func(image, out)`` takes an (H, W) or (H, W, C) image. The images are stacked on the
-    channel axis and transformed ``per_call`` at a time.
+    channel axis and transformed ``per_call`` at a time (in chunks of even sizes). With
+    ``pad`` (warps), no call gets 1, 3 or 4 channels: OpenCV warps those on a coarser path
+    (1/32-pixel coordinates for uint8, uint16 and float32) than 2 or more than 4, so a
+    lone image (or a chunk of 3 or 4 gray ones) is stacked with copies of itself, and
+    every image is warped on one path whatever else shares its call.
     """
     _, height, width, channels = dst.shape
-    if len(rows) == 1:
-        a, o = src[src_rows[0]], dst[rows[0]]
-        if channels == 1:
-            a, o = a[:, :, 0], o[:, :, 0]
-        _into(func(a, o), o)
-        return
     pixels = height * width * channels
-    for start in range(0, len(rows), per_call):
-        part = slice(start, start + per_call)
-        k = len(rows[part])
+    n = len(rows)
+    n_chunks = -(-n // per_call)
+    base, extra = divmod(n, n_chunks)
+    stop = 0
+    for i in range(n_chunks):
+        start, stop = stop, stop + base + (i < extra)
+        k = kk = stop - start
+        src_part = src_rows[start:stop]
+        while pad and channels * kk in (1, 3, 4):
+            kk += 1
+        if kk > k:
+            src_part = np.concatenate([src_part, np.repeat(src_part[:1], kk - k)])
         # (k, H*W*C) -> (H*W*C, k) is one fast cv2.transpose (numpy's is ~10x slower
         # for uint8); the channel order (c*k + i) does not matter to a per-channel op.
-        stacked = cv2.transpose(src[src_rows[part]].reshape(k, pixels))
-        result = func(stacked.reshape(height, width, channels * k), None)
-        dst[rows[part]] = cv2.transpose(result.reshape(pixels, k)).reshape(
-            k, height, width, channels
-        )
+        stacked = cv2.transpose(src[src_part].reshape(kk, pixels))
+        result = func(stacked.reshape(height, width, channels * kk), None)
+        back = cv2.transpose(result.reshape(pixels, kk))
+        dst[rows[start:stop]] = back[:k].reshape(k, height, width, channels)
 
 
 def _into(result: np.ndarray, o: np.ndarray) -> None:
@@ -432,13 +414,14 @@ def augment_images(
     rng: np.random.Generator,
     out: np.ndarray,
     intensity_range: tuple[float, float] | None = None,
+    n_jobs: int | None = None,
 ) -> np.ndarray:
     """Write random augmentations of ``X[indices]`` into ``out`` (same dtype as ``X``).
 
-    Large images are split among as many threads as OpenCV would use
-    (``cv2.getNumThreads()``), each calling OpenCV single-threaded: whole images per
-    thread scale better than OpenCV splitting every image into stripes. All randomness is
-    drawn before the split, so the result does not depend on the thread count.
+    Large images are split among ``n_jobs`` joblib threads, whole images per thread, and
+    so are small images of dtypes OpenCV cannot take (in float64 chunks of a fixed size);
+    small images of OpenCV's dtypes share OpenCV calls on one thread. All randomness is
+    drawn before the split and no split depends on ``n_jobs``, so neither does the result.
 
     Parameters
     ----------
@@ -455,6 +438,9 @@ def augment_images(
     intensity_range : (float, float), optional
         Range for brightness/gamma and for clipping their result; the data's min and max
         by default (``value_range(X)``).
+    n_jobs : int, default=None
+        Threads for large images, in scikit-learn's meaning (``None``: 1 unless in a
+        :func:`joblib.parallel_config` context; ``-1``: all processors).
 
     Returns
     -------
@@ -477,11 +463,9 @@ def augment_images(
     plan = _Plan(_draw(spec, m, height, width, rng), X.dtype, height, width, channels,
                  intensity_range)
     stack = height * width <= _STACK_MAX_PIXELS
-    n_threads = _n_threads()
-    parts = plan.parts(m, stack, n_threads)
-    # Stacked small images are bound by Python's per-call work, which threads do not share
-    # (measured: no gain at 28 px, a loss at 64 px); large images are bound by OpenCV.
-    workers = 1 if stack else min(n_threads, len(parts))
+    n_workers = _n_workers(n_jobs)
+    parts = plan.parts(m, stack, n_workers)
+    workers = min(n_workers, len(parts))
 
     def run(part):
         if stack:
@@ -489,70 +473,39 @@ def augment_images(
         else:
             _augment_each(Xv, indices, outv, part, plan)
 
-    with _opencv_single_threaded():
-        _run_parts(run, parts, workers)
+    _run_parts(run, parts, workers)
     return out
 
 
-def copy_images(src: np.ndarray, dst: np.ndarray) -> None:
-    """``dst[...] = src`` for large image arrays, split among threads: the first write to
-    a freshly allocated output costs the kernel's page zeroing, which threads share."""
+def copy_images(src: np.ndarray, dst: np.ndarray, *, n_jobs=None) -> None:
+    """``dst[...] = src`` for large image arrays, split among ``n_jobs`` threads: the first
+    write to a freshly allocated output costs the kernel's page zeroing, which threads
+    share."""
     n = len(src)
-    workers = min(_n_threads(), n) if src.nbytes >= _CHUNK_BYTES else 1
+    workers = min(_n_workers(n_jobs), n) if src.nbytes >= _PARALLEL_COPY_BYTES else 1
     step = -(-n // workers)
     parts = [slice(s, min(s + step, n)) for s in range(0, n, step)]
     _run_parts(lambda part: np.copyto(dst[part], src[part]), parts, workers)
 
 
-def _n_threads() -> int:
-    """Threads for one augmentation call: OpenCV's own setting (all cores by default;
-    ``cv2.setNumThreads(1)`` makes the samplers single-threaded too)."""
-    return max(1, cv2.getNumThreads())
-
-
-_pool_lock = threading.Lock()
-_pool: ThreadPoolExecutor | None = None
-_pool_size = 0
-
-
-def _executor(workers: int) -> ThreadPoolExecutor:
-    """A process-wide pool of at least ``workers`` threads, kept between calls: starting
-    threads costs about a millisecond each on a busy machine, every call."""
-    global _pool, _pool_size
-    with _pool_lock:
-        if _pool is None or _pool_size < workers:
-            if _pool is not None:
-                _pool.shutdown(wait=False)  # work already queued there still runs
-            _pool = ThreadPoolExecutor(workers, thread_name_prefix="skmedimg-augment")
-            _pool_size = workers
-        return _pool
-
-
-def _forget_pool() -> None:
-    """In a forked child the pool's threads do not exist: start a new pool when needed."""
-    global _pool, _pool_lock, _pool_size
-    _pool, _pool_lock, _pool_size = None, threading.Lock(), 0
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_pool)
+def _n_workers(n_jobs) -> int:
+    """Threads for ``n_jobs`` in scikit-learn's meaning: ``None`` is 1 unless a
+    :func:`joblib.parallel_config` context says otherwise, ``-1`` all processors."""
+    return max(1, int(effective_n_jobs(n_jobs)))
 
 
 def _run_parts(func, parts: list, workers: int) -> None:
-    """``func(part)`` for every part, on ``workers`` threads (NumPy and OpenCV release
-    the GIL while they work on pixels). The parts must not wait on each other."""
-    if workers <= 1:
+    """``func(part)`` for every part, on ``workers`` joblib threads (NumPy and OpenCV
+    release the GIL while they work on pixels). The parts write into the caller's arrays,
+    so the threads must share memory (``require="sharedmem"``: a process backend
+    configured with ``parallel_config`` cannot be used here). OpenCV's own thread setting
+    is left alone: it is process-wide, and concurrent callers (other samplers, Keras
+    ``PyDataset`` workers) would see each other's changes."""
+    if workers <= 1 or len(parts) <= 1:
         for part in parts:
             func(part)
         return
-    futures = [_executor(workers).submit(func, part) for part in parts]
-    try:
-        for future in futures:
-            future.result()
-    finally:  # on an error, do not leave parts running into the caller's output
-        for future in futures:
-            future.cancel()
-        wait(futures)
+    Parallel(n_jobs=workers, require="sharedmem")(delayed(func)(part) for part in parts)
 
 
 class _Plan:
@@ -571,12 +524,16 @@ class _Plan:
         self.intensity_range = intensity_range
         image_bytes = height * width * channels * self.work_dtype.itemsize
         self.gather = max(1, _CHUNK_BYTES // image_bytes)  # rows gathered at once by NumPy
-        self.per_call = max(1, _MAX_STACK_CHANNELS // channels)
+        # Images per stacked call: up to OpenCV's channel limit, and about _STACK_BYTES per
+        # stack, so that a call's four buffers (gathered, stacked, result, unstacked) stay
+        # in the CPU's cache (measured at 64 px: 32 images per call beat 128 by ~15%).
+        self.per_call = max(1, min(_MAX_STACK_CHANNELS // channels,
+                                   _STACK_BYTES // (height * width * channels
+                                                    * self.work_dtype.itemsize)))
         # 3-channel warps are about 1.6x faster through OpenCV's 4-channel path, and
         # bit-identical (each channel is interpolated on its own either way).
         self.warp_via_4 = channels == 3 and self.dtype in _CVTCOLOR_DTYPES
 
-        self.mats = _affine_matrices(p, height, width)
         plain = (p["angle"] == 0) & (p["scale"] == 1)
         flipped = (p["fx"] == -1) | (p["fy"] == -1)
         shifted = (p["tx"] != 0) | (p["ty"] != 0)
@@ -584,6 +541,11 @@ class _Plan:
         self.only_flip = plain & flipped & ~shifted
         self.only_shift = plain & shifted & ~flipped  # whole pixels: exact copies
         self.warped = ~plain | (flipped & shifted)
+        # Matrices only for the rows that are warped (the others are never read).
+        self.mats = np.zeros((len(plain), 2, 3))
+        warped_rows = np.flatnonzero(self.warped)
+        self.mats[warped_rows] = _affine_matrices({k: v[warped_rows] for k, v in p.items()},
+                                                  height, width)
         self.flip_code = np.where(p["fx"] == -1, np.where(p["fy"] == -1, -1, 1), 0)
         self.warp_keys = _combine(p["angle_bin"], p["zoom_bin"], p["tx"], p["ty"], p["fx"],
                                   p["fy"])
@@ -599,6 +561,9 @@ class _Plan:
             size = self.gather
         else:  # one part keeps the groups of shared transforms large
             size = m
+        # Parts of stacked images do not depend on n_threads: which images share an OpenCV
+        # call changes float results in their last bits (SIMD remainders), and the result
+        # must not depend on n_jobs.
         return [slice(s, min(s + size, m)) for s in range(0, m, size)]
 
     def warp(self, a, o, row):
@@ -651,7 +616,11 @@ def _augment_each(Xv, indices, outv, part: slice, plan: _Plan) -> None:
 
 
 def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
-    """Small images: those sharing a transform go through one OpenCV call, stacked."""
+    """Small images: those sharing a transform go through one OpenCV call, stacked.
+
+    On one thread: the work is bound by Python's per-call overhead, which threads do not
+    share (measured with joblib threads: 3x slower at 28 px on 2 cores).
+    """
     start, stop = part.start, part.stop
     local = np.arange(stop - start)
     if plan.native:
@@ -679,7 +648,7 @@ def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
         dst[group] = dst[group][:, index]  # whole rows: a fast gather
     for group in _grouped(plan.warp_keys[start:stop], sel(plan.warped)):
         _opencv_each(lambda a, o, r=start + group[0]: plan.warp(a, o, r),
-                     src, src_of[group], dst, group, **each)
+                     src, src_of[group], dst, group, pad=True, **each)
     for moved in (False, True):  # after a geometric step in place, else from the source
         rows = sel(blurred & (plan.untouched != moved))
         for group in _grouped(plan.sigma_keys[start:stop], rows):

@@ -13,11 +13,12 @@ from collections.abc import Mapping
 
 import numpy as np
 from imblearn.utils import check_sampling_strategy, check_target_type
+from scipy.sparse import issparse
 from sklearn.utils.multiclass import type_of_target
 from sklearn_compat.utils.validation import validate_data
 
 from .._sklearn_compat import Interval
-from .._validation import check_images, check_resampled_size
+from .._validation import IMAGE_SHAPE_HINT, check_images, check_resampled_size
 
 
 class NumberInterval(Interval):
@@ -68,24 +69,140 @@ def check_single_label(y):
     return y
 
 
+def is_rows(X) -> bool:
+    """Whether ``X`` is what imbalanced-learn takes: 2-D rows (a 2-D array or list, a
+    DataFrame, a sparse matrix), as opposed to a stack of images (3-D or 4-D)."""
+    if issparse(X):
+        return True
+    if isinstance(X, (list, tuple)):
+        if len(X) and hasattr(X[0], "shape"):  # a list of arrays: one per sample
+            return len(X[0].shape) == 1
+        try:
+            return np.ndim(X) == 2
+        except ValueError:  # ragged: check_images explains it
+            return False
+    return getattr(X, "ndim", None) == 2
+
+
+def is_list_of_images(X) -> bool:
+    """A Python list of arrays of 2 or more dimensions (one image each)."""
+    return isinstance(X, list) and bool(len(X)) and all(
+        hasattr(x, "shape") and len(x.shape) >= 2 for x in X
+    )
+
+
+def refuse_rows(X, owner: str, hint: str) -> None:
+    """The error for 2-D rows given to a sampler that augments images geometrically;
+    ``hint`` says how to get plain copies of rows instead."""
+    if issparse(X):
+        raise TypeError(
+            f"X is a sparse matrix ({type(X).__name__}); sparse matrices are not supported "
+            f"for images. {owner} needs a dense image array of shape {IMAGE_SHAPE_HINT}."
+        )
+    shape = getattr(X, "shape", None) or np.shape(X)
+    raise ValueError(
+        f"X must be an image array of shape {IMAGE_SHAPE_HINT}; got an array with ndim=2 "
+        f"and shape {tuple(shape)}. {owner} rotates, flips, shifts and blurs images, which "
+        "2-D rows of features are not: reshape flattened images first (e.g. "
+        f"X.reshape(-1, 28, 28)). {hint}"
+    )
+
+
 class ImageSamplerMixin:
     """Mixin placed *before* an imbalanced-learn sampler base to accept image arrays.
 
     ``X`` must be ``(n, H, W)`` or ``(n, H, W, C)``, of any real dtype; it is neither
     copied nor cast. ``n_features_in_`` is the number of pixel values per image
     (``H * W * C``), as :class:`~skmedimg.CNNClassifier` sets it (imbalanced-learn would
-    set ``X.shape[1]``, the image height).
+    set ``X.shape[1]``, the image height). 2-D rows (what imbalanced-learn takes) go to
+    ``_check_rows``, which refuses them unless a sampler says otherwise.
     """
 
     _size_param = "sampling_strategy"  # the parameter that sets the output size
 
+    def fit(self, X, y, **params):
+        """Check the data and the parameters, and set ``sampling_strategy_``.
+
+        Nothing is resampled: use :meth:`fit_resample` (as in imbalanced-learn).
+
+        Parameters
+        ----------
+        X : {array-like, list of ndarray} of shape (n_samples, height, width[, channels])
+            Images, as for :meth:`fit_resample`.
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Target labels.
+        **params : dict
+            Extra parameters for the sampler (none are used by skmedimg's samplers).
+
+        Returns
+        -------
+        self : object
+            The sampler itself.
+        """
+        return super().fit(X, y, **params)
+
     def fit_resample(self, X, y, **params):
-        """Resample images ``X`` and targets ``y``; see the class docstring."""
-        if isinstance(X, (list, tuple)):
-            # imbalanced-learn hands back the input's type: a list of images would come
-            # back as nested Python lists of pixels. Images come back as one array.
+        """Resample the data set: images (or 2-D rows) ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, list of ndarray} of shape (n_samples, height, width[, channels])
+            Images of any real dtype, or a list of equally shaped images. Samplers that
+            take tabular data also accept imbalanced-learn's 2-D input (array-like,
+            DataFrame or sparse matrix of shape (n_samples, n_features)).
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Target labels (one-hot targets come back one-hot, as in imbalanced-learn).
+        **params : dict
+            Extra parameters for the sampler (none are used by skmedimg's samplers).
+
+        Returns
+        -------
+        X_resampled : ndarray, list of ndarray or the type of ``X``
+            The resampled images, in the dtype of ``X``: an array for an array, a list
+            of images for a list of images; 2-D input comes back as imbalanced-learn
+            returns it (same container type).
+        y_resampled : ndarray of shape (n_samples_new,) or (n_samples_new, n_classes)
+            The target of each row of ``X_resampled``, in the container type of ``y``.
+        """
+        images_list = is_list_of_images(X)
+        if images_list:
+            # Stack once; imbalanced-learn's own list round trip (``.tolist()``) would
+            # turn every image into nested Python lists of pixels.
             X = check_images(X, name="X")
-        return super().fit_resample(X, y, **params)
+        output = super().fit_resample(X, y, **params)
+        if images_list:
+            output = (list(output[0]), *output[1:])
+        return output
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        if is_rows(X):
+            return self._check_rows(X, y)
+        X = check_images(X, name="X")
+        y, binarize_y = check_target_type(check_single_label(y), indicate_one_vs_all=True)
+        # check_images already rejected NaN/inf; dtype=None keeps uint8/uint16 as they are.
+        X, y = validate_data(
+            self, X=X, y=y, reset=True, allow_nd=True, dtype=None, ensure_all_finite=False
+        )
+        self.n_features_in_ = int(np.prod(X.shape[1:]))  # one meaning across skmedimg
+        self._check_strategy_counts(y)
+        return X, y, binarize_y
+
+    def _check_rows(self, X, y):
+        """Validate 2-D rows; this default refuses them (the sampler needs images)."""
+        refuse_rows(X, type(self).__name__, "")
+
+    def _check_rows_as_imblearn(self, X, y, *, accept_sparse=("csr", "csc"), dtype=None,
+                                ensure_all_finite=False):
+        """2-D rows validated as imbalanced-learn's samplers do; by default as those that
+        only index ``X`` (any dtype, NaN allowed). ``n_features_in_`` is the number of
+        columns."""
+        y, binarize_y = check_target_type(check_single_label(y), indicate_one_vs_all=True)
+        X, y = validate_data(
+            self, X=X, y=y, reset=True, accept_sparse=list(accept_sparse) or False,
+            dtype=dtype, ensure_all_finite=ensure_all_finite,
+        )
+        self._check_strategy_counts(y)
+        return X, y, binarize_y
 
     def _n_new_samples(self, y) -> int:
         """Most new rows resampling ``y`` can create (after ``sampling_strategy_``)."""
@@ -98,17 +215,6 @@ class ImageSamplerMixin:
         # 16 bytes per row: the sample index and the label kept next to each image.
         check_resampled_size(len(y) + self._n_new_samples(y), int(image_bytes) + 16,
                              owner=type(self).__name__, param=self._size_param)
-
-    def _check_X_y(self, X, y, accept_sparse=None):
-        X = check_images(X, name="X")
-        y, binarize_y = check_target_type(check_single_label(y), indicate_one_vs_all=True)
-        # check_images already rejected NaN/inf; dtype=None keeps uint8/uint16 as they are.
-        X, y = validate_data(
-            self, X=X, y=y, reset=True, allow_nd=True, dtype=None, ensure_all_finite=False
-        )
-        self.n_features_in_ = int(np.prod(X.shape[1:]))  # one meaning across skmedimg
-        self._check_strategy_counts(y)
-        return X, y, binarize_y
 
     def _check_y_indices(self, y):
         """Validate ``y`` for index-only resampling (no images at hand)."""

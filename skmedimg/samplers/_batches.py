@@ -38,7 +38,8 @@ class BalancedBatchDataset(keras.utils.PyDataset):
     stored dtype (the model casts and rescales). With an augmenting sampler
     (:class:`AugmentingOverSampler`, :class:`MultilabelRandomOverSampler` with
     ``augmentation``) the new rows of each batch are augmented as the batch is built,
-    with the sampler's augmentation parameters; original rows are untouched.
+    with the sampler's augmentation parameters (and its ``n_jobs`` threads for large
+    images); original rows are untouched.
 
     .. versionadded:: 0.1
 
@@ -167,6 +168,7 @@ class BalancedBatchDataset(keras.utils.PyDataset):
         self.random_state = random_state
         spec_of = getattr(sampler, "_augmentation_spec", None)
         self._spec = spec_of() if spec_of is not None else None
+        self._n_jobs = getattr(sampler, "n_jobs", None) if spec_of is not None else None
         if self._spec is not None and not self._spec.operations:
             self._spec = None
         check_blur_size(self._spec, self.X.shape[1], self.X.shape[2])
@@ -242,7 +244,7 @@ class BalancedBatchDataset(keras.utils.PyDataset):
             new = np.empty((int(synthetic.sum()),) + self.X.shape[1:], dtype=self.X.dtype)
             x[synthetic] = augment_images(
                 self.X, idx[synthetic], self._spec, rng=rng, out=new,
-                intensity_range=self._intensity_range,
+                intensity_range=self._intensity_range, n_jobs=self._n_jobs,
             )
         batch = (x, self.y_encoded[idx])
         if self.sample_weight is not None:

@@ -11,19 +11,22 @@ from collections.abc import Mapping
 
 import numpy as np
 from imblearn.base import BaseSampler
-from imblearn.utils import Substitution
-from imblearn.utils._docstring import _random_state_docstring
 from sklearn.utils.multiclass import type_of_target
 from sklearn_compat.utils.validation import validate_data
 
 from .._sklearn_compat import StrOptions
 from .._validation import check_images
-from ._base import ImageSamplerMixin, NumberInterval
-from ._over import AugmentedCopiesMixin, AugmentingOverSampler
+from ._base import ImageSamplerMixin, NumberInterval, is_rows, refuse_rows
+from ._over import N_JOBS_CONSTRAINT, AugmentedCopiesMixin, AugmentingOverSampler
 
 
 def check_multilabel(y) -> np.ndarray:
     """``y`` as an (n, n_labels) 0/1 matrix, or a clear error."""
+    if y is None:
+        raise ValueError(
+            "MultilabelRandomOverSampler requires y to be passed, but the target y is None; "
+            "give a multilabel indicator matrix of shape (n_samples, n_labels)."
+        )
     y = np.asarray(y)
     if y.ndim != 2 or type_of_target(y) != "multilabel-indicator":
         raise ValueError(
@@ -106,7 +109,6 @@ def ml_ros_indices(Y: np.ndarray, n_new: int, random_state, sampling_strategy="a
     return np.asarray(clones, dtype=np.intp), draws, sorted(int(label) for label in bags)
 
 
-@Substitution(random_state=_random_state_docstring)
 class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseSampler):
     """Over-sample the rarest labels of a multilabel image set (ML-ROS).
 
@@ -129,7 +131,7 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
         - float in (0, 1]: the desired ratio of each label's count to the most frequent
           label's count after resampling (imbalanced-learn's minority/majority ratio);
           labels below it are over-sampled.
-        - dict: ``{{label index: desired number of images carrying it}}``; each count must
+        - dict: ``{label index: desired number of images carrying it}``; each count must
           be at least the current one, as in imbalanced-learn's over-samplers.
 
         Cloning an image raises every label it carries, so targets are reached in turns
@@ -147,11 +149,20 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
 
     augmentation : AugmentingOverSampler, "auto" or None, default="auto"
         Whose augmentation parameters (rotation, flip, ...) are applied to the clones,
-        validated as in :class:`AugmentingOverSampler`; its ``sampling_strategy`` and
-        ``random_state`` are ignored. ``"auto"`` is ``AugmentingOverSampler()``'s mild,
-        anatomy-safe default augmentation; ``None`` clones exactly.
+        validated as in :class:`AugmentingOverSampler`; its ``sampling_strategy``,
+        ``random_state`` and ``n_jobs`` are ignored. ``"auto"`` is
+        ``AugmentingOverSampler()``'s mild, anatomy-safe default augmentation; ``None``
+        clones exactly (and then 2-D rows of features are accepted too).
 
-    {random_state}
+    random_state : int, RandomState instance or None, default=None
+        Seeds the choice of the images to clone and their augmentations: an int gives
+        the same output at every call; ``None`` uses NumPy's global random state.
+
+    n_jobs : int, default=None
+        Threads that augment images larger than 96x96 pixels (and small ones of dtypes
+        other than OpenCV's, e.g. int32) and copy large sets, in scikit-learn's meaning:
+        ``None`` is 1 unless in a :func:`joblib.parallel_config` context, ``-1`` all
+        processors. The result does not depend on ``n_jobs``.
 
     Attributes
     ----------
@@ -168,7 +179,10 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
     intensity_range_ : tuple of float or None
         Data range used by intensity augmentation, ``None`` without it.
     n_features_in_ : int
-        Pixel values per image (``H * W * C``), as :class:`~skmedimg.CNNClassifier`.
+        Pixel values per image (``H * W * C``), as :class:`~skmedimg.CNNClassifier`
+        (the number of columns for 2-D rows).
+    feature_names_in_ : ndarray of str
+        Column names of a DataFrame ``X`` (2-D rows); only when they are all strings.
 
     See Also
     --------
@@ -201,7 +215,9 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
                            StrOptions({"deprecated"})],
         "augmentation": [AugmentingOverSampler, StrOptions({"auto"}), None],
         "random_state": ["random_state"],
+        "n_jobs": N_JOBS_CONSTRAINT,
     }
+    _rows_hint = "For tabular rows, set augmentation=None (plain clones)."
 
     def __init__(
         self,
@@ -211,12 +227,14 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
         sampling_ratio="deprecated",
         augmentation="auto",
         random_state=None,
+        n_jobs=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.max_new_fraction = max_new_fraction
         self.sampling_ratio = sampling_ratio
         self.augmentation = augmentation
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     @property
     def _size_param(self) -> str:
@@ -224,13 +242,20 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
         return "max_new_fraction" if self.sampling_ratio == "deprecated" else "sampling_ratio"
 
     def _check_X_y(self, X, y, accept_sparse=None):
-        X = check_images(X, name="X")
+        rows = is_rows(X)
+        if rows:
+            spec = self._augmentation_spec()
+            if spec is not None and spec.operations:
+                refuse_rows(X, type(self).__name__, self._rows_hint)
+        else:
+            X = check_images(X, name="X")
         y = check_multilabel(y)
         X, y = validate_data(
-            self, X=X, y=y, reset=True, allow_nd=True, dtype=None, ensure_all_finite=False,
-            multi_output=True,
+            self, X=X, y=y, reset=True, allow_nd=not rows, dtype=None,
+            ensure_all_finite=False, multi_output=True, accept_sparse=["csr", "csc"],
         )
-        self.n_features_in_ = int(np.prod(X.shape[1:]))  # as CNNClassifier
+        if not rows:
+            self.n_features_in_ = int(np.prod(X.shape[1:]))  # as CNNClassifier
         self._check_strategy_counts(y)
         return X, y, False
 

@@ -6,8 +6,8 @@ import numbers
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution
-from imblearn.utils._docstring import _random_state_docstring
+from scipy import sparse
+from scipy.sparse import issparse
 from sklearn.utils import check_random_state
 
 from .._sklearn_compat import StrOptions
@@ -19,7 +19,7 @@ from ._augment import (
     make_spec,
     value_range,
 )
-from ._base import ImageSamplerMixin, NumberInterval
+from ._base import ImageSamplerMixin, NumberInterval, refuse_rows
 
 _AUGMENTATION_PARAMS = (
     "rotation", "flip", "shift", "zoom", "blur", "blur_sigma", "brightness", "contrast",
@@ -43,6 +43,9 @@ AUGMENTATION_CONSTRAINTS: dict = {
     "gamma": [NumberInterval(numbers.Real, 0, 3, closed="both")],
     "n_operations": [NumberInterval(numbers.Integral, 1, None, closed="left"), None],
 }
+# scikit-learn's meaning of n_jobs; 0 means nothing (joblib refuses it), a bool is no count.
+N_JOBS_CONSTRAINT = [NumberInterval(numbers.Integral, None, -1, closed="right"),
+                     NumberInterval(numbers.Integral, 1, None, closed="left"), None]
 
 
 def _seed(random_state) -> int:
@@ -50,7 +53,7 @@ def _seed(random_state) -> int:
     return int(random_state.randint(np.iinfo(np.int32).max))
 
 
-def resample_images(X, y, new_indices, spec, random_state):
+def resample_images(X, y, new_indices, spec, random_state, n_jobs=None):
     """Originals first (bit-exact, in order), then augmented copies of ``X[new_indices]``.
 
     Allocates the output once and writes the augmentations into it: no stacked copies
@@ -58,29 +61,54 @@ def resample_images(X, y, new_indices, spec, random_state):
     """
     n = X.shape[0]
     X_res = np.empty((n + len(new_indices),) + X.shape[1:], dtype=X.dtype)
-    copy_images(X, X_res[:n])
+    copy_images(X, X_res[:n], n_jobs=n_jobs)
     intensity_range = value_range(X) if spec is not None and spec.uses_intensity else None
     if spec is None:
         np.take(X, new_indices, axis=0, out=X_res[n:])
     else:
         augment_images(
             X, new_indices, spec, rng=np.random.default_rng(_seed(random_state)),
-            out=X_res[n:], intensity_range=intensity_range,
+            out=X_res[n:], intensity_range=intensity_range, n_jobs=n_jobs,
         )
     y_res = np.concatenate([y, y[new_indices]])
     return X_res, y_res, np.concatenate([np.arange(n), new_indices]), intensity_range
 
 
-@Substitution(
-    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
-    random_state=_random_state_docstring,
-)
 class AugmentedCopiesMixin:
     """Originals first, then augmented copies of the rows ``_draw_new`` picks.
 
     Shared by the over-samplers; a subclass provides ``_draw_new(y, random_state)``
-    (indices of the source rows of the new images) and ``_augmentation_spec()``.
+    (indices of the source rows of the new images), ``_augmentation_spec()`` and
+    ``_rows_hint`` (how to get plain copies, for the error on 2-D rows).
     """
+
+    _rows_hint = ""
+
+    def _check_rows(self, X, y):
+        # Rows of features cannot be rotated or blurred; without augmentation the new
+        # rows are plain copies, which is what RandomOverSampler does with rows.
+        spec = self._augmentation_spec()
+        if spec is not None and spec.operations:
+            refuse_rows(X, type(self).__name__, self._rows_hint)
+        return self._check_rows_as_imblearn(X, y)
+
+    def _takes_rows(self) -> bool:
+        """Whether 2-D rows are accepted: only when no augmentation is asked for."""
+        try:
+            spec = self._augmentation_spec()
+        except (ValueError, TypeError):  # invalid parameters: fit will say so
+            return False
+        return spec is None or not spec.operations
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self._takes_rows():  # as RandomOverSampler takes rows
+            tags.input_tags.two_d_array = True
+            tags.input_tags.sparse = True
+            tags.input_tags.dataframe = True
+            tags.input_tags.string = True
+            tags.input_tags.allow_nan = True
+        return tags
 
     def _resample_indices(self, y):
         self._augmentation_spec()  # validate before a long training run starts
@@ -89,13 +117,22 @@ class AugmentedCopiesMixin:
         return self.sample_indices_
 
     def _fit_resample(self, X, y):
+        if issparse(X):  # rows, accepted only without augmentation: copies, as imblearn
+            random_state = check_random_state(self.random_state)
+            new = self._draw_new(y, random_state)
+            self.sample_indices_ = np.concatenate([np.arange(X.shape[0]), new])
+            self.intensity_range_ = None
+            return sparse.vstack([X, X[new]], format=X.format), y[self.sample_indices_]
         self._check_resampled_size(y, X[0].nbytes)
         spec = self._augmentation_spec()
-        check_blur_size(spec, X.shape[1], X.shape[2])
+        if X.ndim < 3:  # 2-D rows, accepted only without augmentation
+            spec = None
+        else:
+            check_blur_size(spec, X.shape[1], X.shape[2])
         random_state = check_random_state(self.random_state)
         new = self._draw_new(y, random_state)
         X_res, y_res, self.sample_indices_, self.intensity_range_ = resample_images(
-            X, y, new, spec, random_state
+            X, y, new, spec, random_state, n_jobs=self.n_jobs
         )
         return X_res, y_res
 
@@ -120,13 +157,25 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
 
     Parameters
     ----------
-    {sampling_strategy}
+    sampling_strategy : float, str, dict or callable, default="auto"
+        How many images each class should have after resampling, with
+        imbalanced-learn's meaning (as ``RandomOverSampler``):
 
-    {random_state}
+        - float: the desired ratio of the minority class's count to the majority
+          class's after resampling (binary targets only).
+        - str: which classes are over-sampled up to the majority class's count:
+          ``"minority"``, ``"not minority"``, ``"not majority"``, ``"all"``, or
+          ``"auto"`` (``"not majority"``).
+        - dict: ``{class: desired number of images}`` for the classes to over-sample.
+        - callable: ``sampling_strategy(y)`` returning such a dict.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the choice of source images and the augmentations: an int gives the same
+        output at every call; ``None`` uses NumPy's global random state.
 
     rotation : float in [0, 180], default=10.0
         Largest rotation in degrees; angles are uniform in ``[-rotation, rotation]``.
-    flip : bool or {{"horizontal", "vertical", "both"}}, default=False
+    flip : bool or {"horizontal", "vertical", "both"}, default=False
         Allowed mirror axes; each flips with probability 1/2. ``True`` is
         ``"horizontal"`` (left-right). Off by default: a mirrored chest X-ray shows the
         heart on the wrong side.
@@ -152,6 +201,13 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
         its own probability). An int applies that many enabled steps, chosen at random
         per image (as RandAugment), and a chosen flip or blur always happens.
 
+    n_jobs : int, default=None
+        Threads that augment images larger than 96x96 pixels (and small ones of dtypes
+        other than OpenCV's, e.g. int32) and copy large sets, in scikit-learn's meaning:
+        ``None`` is 1 unless in a :func:`joblib.parallel_config` context, ``-1`` all
+        processors. Smaller uint8, uint16, int16 and float images share OpenCV calls on
+        one thread. The result does not depend on ``n_jobs``.
+
     Attributes
     ----------
     sampling_strategy_ : dict
@@ -162,7 +218,10 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
         ``(min, max)`` of the data, within which intensity steps work and clip; ``None``
         when no intensity step is enabled.
     n_features_in_ : int
-        Pixel values per image (``H * W * C``), as :class:`~skmedimg.CNNClassifier`.
+        Pixel values per image (``H * W * C``), as :class:`~skmedimg.CNNClassifier`
+        (the number of columns for 2-D rows).
+    feature_names_in_ : ndarray of str
+        Column names of a DataFrame ``X`` (2-D rows); only when they are all strings.
 
     See Also
     --------
@@ -179,12 +238,17 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
     shifts in whole pixels and blur sigmas in steps of 0.05 pixel; the blur kernel spans
     +-2 sigma. Images of more than 128 channels are warped in chunks of channels
     (OpenCV's limit per call). Images larger than 96x96 pixels are augmented on
-    ``cv2.getNumThreads()``
-    threads (set ``cv2.setNumThreads`` or ``OPENCV_FOR_THREADS_NUM`` to limit them); the
-    result does not depend on the thread count. Intensity steps clip to
-    ``intensity_range_``. Multilabel targets are refused with a pointer to
+    ``n_jobs`` threads; OpenCV's own (process-wide) thread setting is left as it is. The
+    result does not depend on ``n_jobs``. Intensity steps clip to ``intensity_range_``.
+    Multilabel targets are refused with a pointer to
     :class:`MultilabelRandomOverSampler`; one-hot targets come back one-hot as in
-    imbalanced-learn (two classes as one column).
+    imbalanced-learn (two classes as one column). A list of images comes back as a list
+    of images.
+
+    2-D input (rows of features, as imbalanced-learn takes) cannot be rotated or blurred:
+    it is refused with an explanation, unless every augmentation is off (``rotation=0,
+    shift=0, zoom=0, brightness=0, contrast=0``), when the new rows are plain copies as
+    ``RandomOverSampler`` makes them (arrays, lists, DataFrames and sparse matrices).
 
     Examples
     --------
@@ -203,7 +267,10 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
         **AUGMENTATION_CONSTRAINTS,
+        "n_jobs": N_JOBS_CONSTRAINT,
     }
+    _rows_hint = ("For tabular rows, set every augmentation to 0 (plain copies) or use "
+                  "imbalanced-learn's RandomOverSampler.")
 
     def __init__(
         self,
@@ -220,6 +287,7 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
         contrast=0.05,
         gamma=0.0,
         n_operations=None,
+        n_jobs=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
@@ -233,6 +301,7 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
         self.contrast = contrast
         self.gamma = gamma
         self.n_operations = n_operations
+        self.n_jobs = n_jobs
 
     def _augmentation_spec(self) -> AugmentationSpec:
         """The validated augmentation parameters (also used by BalancedBatchDataset and

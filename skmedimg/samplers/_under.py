@@ -4,31 +4,39 @@ from __future__ import annotations
 
 import numpy as np
 from imblearn.under_sampling import RandomUnderSampler
-from imblearn.under_sampling.base import BaseUnderSampler
-from imblearn.utils import Substitution
-from imblearn.utils._docstring import _random_state_docstring
 
 from ._base import ImageSamplerMixin
 
 
-@Substitution(
-    sampling_strategy=BaseUnderSampler._sampling_strategy_docstring,
-    random_state=_random_state_docstring,
-)
 class RandomImageUnderSampler(ImageSamplerMixin, RandomUnderSampler):
     """Under-sample image classes by picking images at random.
 
     imbalanced-learn's ``RandomUnderSampler`` (same parameters, same selection for a
-    given ``random_state``) with image input: ``(n, H, W)`` or ``(n, H, W, C)`` of any
-    real dtype. Only the selected images are copied.
+    given ``random_state``) that also takes images: ``(n, H, W)`` or ``(n, H, W, C)`` of
+    any real dtype. Only the selected images are copied. Everything
+    ``RandomUnderSampler`` takes (2-D rows as arrays, lists, DataFrames or sparse
+    matrices, of any dtype, with NaN) is taken and returned as it returns it.
 
     .. versionadded:: 0.1
 
     Parameters
     ----------
-    {sampling_strategy}
+    sampling_strategy : float, str, dict or callable, default="auto"
+        How many images each class should keep, with imbalanced-learn's meaning (as
+        ``RandomUnderSampler``):
 
-    {random_state}
+        - float: the desired ratio of the minority class's count to the majority
+          class's after resampling (binary targets only).
+        - str: which classes are under-sampled down to the minority class's count:
+          ``"majority"``, ``"not minority"``, ``"not majority"``, ``"all"``, or
+          ``"auto"`` (``"not minority"``).
+        - dict: ``{class: desired number of images}`` for the classes to under-sample.
+        - callable: ``sampling_strategy(y)`` returning such a dict.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the selection: an int gives the same selection at every call (and the
+        same as ``RandomUnderSampler`` with that seed); ``None`` uses NumPy's global
+        random state.
 
     replacement : bool, default=False
         Whether to sample with replacement.
@@ -40,7 +48,10 @@ class RandomImageUnderSampler(ImageSamplerMixin, RandomUnderSampler):
     sample_indices_ : ndarray of shape (n_samples_resampled,)
         Indices of the selected images.
     n_features_in_ : int
-        Pixel values per image (``H * W * C``), as :class:`~skmedimg.CNNClassifier`.
+        Pixel values per image (``H * W * C``), as :class:`~skmedimg.CNNClassifier`
+        (the number of columns for 2-D rows).
+    feature_names_in_ : ndarray of str
+        Column names of a DataFrame ``X`` (2-D rows); only when they are all strings.
 
     See Also
     --------
@@ -56,7 +67,24 @@ class RandomImageUnderSampler(ImageSamplerMixin, RandomUnderSampler):
     >>> X_res, y_res = RandomImageUnderSampler(random_state=0).fit_resample(X, y)
     >>> X_res.shape, np.bincount(y_res).tolist()
     ((20, 16, 16), [10, 10])
+    >>> X_rows, y_rows = RandomImageUnderSampler(random_state=0).fit_resample(
+    ...     X.reshape(50, -1), y)
+    >>> X_rows.shape
+    (20, 256)
     """
+
+    def _check_rows(self, X, y):
+        return self._check_rows_as_imblearn(X, y)  # as RandomUnderSampler takes them
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # What RandomUnderSampler takes, it takes too (as 2-D rows).
+        tags.input_tags.two_d_array = True
+        tags.input_tags.sparse = True
+        tags.input_tags.dataframe = True
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = True
+        return tags
 
     def _resample_indices(self, y):
         # RandomUnderSampler only indexes X: an index column gives the selection alone.
