@@ -8,6 +8,7 @@ cast to a float32 copy as a whole.
 from __future__ import annotations
 
 import inspect
+import random
 
 import keras
 import numpy as np
@@ -76,18 +77,37 @@ def resolve_rescale(rescale: str, dtype: np.dtype) -> tuple[str, float]:
     return rescale, 1.0
 
 
-def _small_cnn(inputs, *, filters=(16, 32, 64), dropout=0.2):
-    """Three conv blocks and global pooling: trains on 28x28 images on a CPU in seconds."""
+def layer_seed(rng: random.Random | None) -> int | None:
+    """The seed of one random layer: ``None`` (Keras draws one) without a generator.
+
+    Drawn as Keras draws the seeds of unseeded layers (``randint(1, 10**9)`` from Python's
+    ``random``), so that a network whose layers all get their seeds here starts from the
+    weights Keras would give it after ``random.seed(seed)``, without depending on the
+    global ``random`` that other threads may draw from.
+    """
+    return None if rng is None else rng.randint(1, int(1e9))
+
+
+def _glorot(rng):
+    return keras.initializers.GlorotUniform(seed=layer_seed(rng))
+
+
+def _small_cnn(inputs, *, filters=(16, 32, 64), dropout=0.2, rng=None):
+    """Three conv blocks and global pooling: trains on 28x28 images on a CPU in seconds.
+
+    Every random layer gets its seed from ``rng`` (in construction order).
+    """
     x = inputs
     for i, f in enumerate(filters):
-        x = layers.Conv2D(f, 3, padding="same", use_bias=False)(x)
+        x = layers.Conv2D(f, 3, padding="same", use_bias=False,
+                          kernel_initializer=_glorot(rng))(x)
         x = layers.BatchNormalization(momentum=0.9)(x)
         x = layers.Activation("relu")(x)
         if i < len(filters) - 1:
             x = layers.MaxPooling2D(2)(x)
     x = layers.GlobalAveragePooling2D()(x)
     if dropout:
-        x = layers.Dropout(dropout)(x)
+        x = layers.Dropout(dropout, seed=layer_seed(rng))(x)
     return x
 
 
@@ -127,7 +147,7 @@ _BACKBONE_OWNED = ("include_top", "weights", "input_shape", "input_tensor", "poo
 def _check_model_kwargs(name, builder, model_kwargs, owned=()) -> None:
     """Routed ``model__*`` parameters must be arguments of the named builder."""
     accepted = [p for p in inspect.signature(builder).parameters if p not in owned]
-    accepted = [p for p in accepted if p != "inputs"]
+    accepted = [p for p in accepted if p not in ("inputs", "rng")]
     unknown = sorted(set(model_kwargs) - set(accepted))
     if unknown:
         raise ValueError(
@@ -176,8 +196,13 @@ def build_network(
     weights=None,
     meta=None,
     model_kwargs=None,
+    rng: random.Random | None = None,
 ) -> keras.Model:
-    """Rescaling layer + architecture body + output layer, as one functional model."""
+    """Rescaling layer + architecture body + output layer, as one functional model.
+
+    ``rng`` seeds the layers built here (all of ``small_cnn``, the output layer of the
+    backbones); ``None`` leaves the seeds to Keras.
+    """
     model_kwargs = dict(model_kwargs or {})
     inputs = keras.Input(shape=input_shape, dtype=input_dtype, name="image")
     x = IntensityRescaling(rescale_mode, rescale_scale, name="rescale")(inputs)
@@ -185,10 +210,11 @@ def build_network(
         check_architecture_name(architecture)
         if architecture == "small_cnn":
             _check_model_kwargs(architecture, _small_cnn, model_kwargs)
-            features = _small_cnn(x, **model_kwargs)
+            features = _small_cnn(x, rng=rng, **model_kwargs)
         else:
             features = _backbone(architecture, x, weights, input_shape, model_kwargs)
-        outputs = layers.Dense(n_outputs, activation=output_activation, name="output")(features)
+        outputs = layers.Dense(n_outputs, activation=output_activation, name="output",
+                               kernel_initializer=_glorot(rng))(features)
         return keras.Model(inputs, outputs, name=f"skmedimg_{architecture}")
     if isinstance(architecture, keras.Model):
         body = keras.models.clone_model(architecture)

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import logging
 import numbers
 import os
 import random
-import threading
 import warnings
+import weakref
+from collections.abc import Mapping
+from numbers import Integral, Real
 
 import keras
 import numpy as np
 from scikeras.wrappers import KerasClassifier
-from sklearn.base import ClassifierMixin, clone
+from sklearn import get_config
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score
 from sklearn.model_selection import StratifiedShuffleSplit
+from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import ClassifierTags, compute_sample_weight
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
 
@@ -23,77 +29,50 @@ from ._architectures import (
     ARCHITECTURES,
     RESCALE_MODES,
     build_network,
-    check_architecture_name,
     min_image_size,
     resolve_rescale,
 )
+from ._keras_compat import keras_default_seeds_from
 from ._losses import LOSS_NAMES, SURROGATE_LOSSES, make_loss
-from ._targets import TargetEncoder, per_label_weights
+from ._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
+from ._targets import NetworkTargetEncoder, per_label_weights
 from ._validation import check_images, check_random_seed, image_shape
 
 logger = logging.getLogger(__name__)
 
+_thread_limits_applied = False
+
 
 def _respect_thread_limits() -> None:
-    """Size TensorFlow's thread pools from ``OMP_NUM_THREADS`` when it is set.
+    """Size TensorFlow's thread pools from ``OMP_NUM_THREADS`` when it is set and nobody
+    has sized them yet; called when a fit starts, never at import.
 
-    joblib's process backend (``GridSearchCV(n_jobs=k)``) sets ``OMP_NUM_THREADS`` to
-    ``cpu_count // k`` in its workers, but TensorFlow sizes its pools from the core
-    count, so k workers would each start one thread per core and oversubscribe the
-    machine. This must run before TensorFlow executes its first op in the process.
+    joblib's process backend (``GridSearchCV(n_jobs=k)``) and Dask's workers set
+    ``OMP_NUM_THREADS`` (``cpu_count // k``, 1) in their processes, but TensorFlow sizes
+    its pools from the core count, so k workers would each start one thread per core
+    and oversubscribe the machine. TensorFlow fixes its pools when it runs its first op:
+    pools sized by the caller (``tf.config.threading``, ``TF_NUM_INTRAOP_THREADS``) are
+    kept, and so are pools TensorFlow already started with.
     """
+    global _thread_limits_applied
     n = os.environ.get("OMP_NUM_THREADS", "")
-    if not n.isdigit() or int(n) < 1:
+    if _thread_limits_applied or not n.isdigit() or int(n) < 1:
+        return
+    _thread_limits_applied = True  # one attempt per process: TF keeps its first pools
+    if os.environ.get("TF_NUM_INTRAOP_THREADS") or os.environ.get("TF_NUM_INTEROP_THREADS"):
         return
     import tensorflow as tf
 
+    threading_config = tf.config.threading
+    if (threading_config.get_intra_op_parallelism_threads()
+            or threading_config.get_inter_op_parallelism_threads()):
+        return
     try:
-        tf.config.threading.set_intra_op_parallelism_threads(int(n))
-        tf.config.threading.set_inter_op_parallelism_threads(min(int(n), 2))
-    except RuntimeError:  # TensorFlow already initialised in this process: keep its pools
-        logger.debug("TensorFlow thread pools already initialised; OMP_NUM_THREADS ignored")
-
-
-_respect_thread_limits()
-
-
-class _ThreadRandom:
-    """Stands in for the ``random`` module inside Keras' ``seed_generator``.
-
-    Keras draws the seed of every unseeded initializer and dropout layer from Python's
-    global ``random``, which any other thread may draw from too: in a Dask worker the
-    event loop does, and a seeded fit there got other initial weights than the same fit
-    anywhere else (ROC AUC 0.51 instead of 0.64 on a near-untrained network). During a
-    seeded fit the fitting thread draws from its own ``random.Random(seed)``, which gives
-    the numbers ``random.seed(seed)`` would have; other threads and unseeded fits use the
-    global module as before.
-    """
-
-    def __init__(self):
-        self.local = threading.local()
-
-    def __getattr__(self, name):
-        return getattr(getattr(self.local, "rng", None) or random, name)
-
-
-def _install_thread_random() -> _ThreadRandom:
-    # A private Keras module (keras/src/random/seed_generator.py, Keras 3.0 to 3.15 at
-    # least); without it seeded fits are only repeatable when no other thread uses
-    # ``random``, as before, and the returned stand-in is simply never consulted.
-    try:
-        from keras.src.random import seed_generator
-    except ImportError:  # pragma: no cover - a Keras without that module
-        return _ThreadRandom()
-    current = getattr(seed_generator, "python_random", None)
-    if isinstance(current, _ThreadRandom):  # installed by an earlier import
-        return current
-    stand_in = _ThreadRandom()
-    if current is random:  # otherwise Keras changed: leave it alone
-        seed_generator.python_random = stand_in
-    return stand_in
-
-
-_THREAD_RANDOM = _install_thread_random()
+        threading_config.set_intra_op_parallelism_threads(int(n))
+        threading_config.set_inter_op_parallelism_threads(min(int(n), 2))
+    except RuntimeError:  # TensorFlow already ran an op in this process: keep its pools
+        logger.debug("TensorFlow's thread pools are already in use; OMP_NUM_THREADS=%s "
+                     "not applied to them", n)
 
 
 def _backend_seed_state():
@@ -138,7 +117,8 @@ def _restore_backend_seed_state(state) -> None:
 @contextlib.contextmanager
 def _seeded(seed: int | None):
     """Seed Python, NumPy and Keras/TensorFlow for one fit, then give all of them their
-    global state back.
+    global state back; yields the ``random.Random(seed)`` the network's layer seeds are
+    drawn from (``None`` when ``seed`` is None).
 
     TensorFlow's global seed must be set during the fit (Keras shuffles the training
     set with ``tf.random.shuffle``), but it must not outlive it: a caller's unseeded
@@ -146,23 +126,26 @@ def _seeded(seed: int | None):
     one trace left is TensorFlow's kernel cache, cleared as by any ``tf.random.set_seed``
     (ops given an explicit op seed start their sequence anew).
 
+    The built-in architectures take their layer seeds from the yielded generator; layers
+    created by Keras without a seed (inside a backbone or a custom architecture) draw
+    theirs from the same generator in this thread only (see :mod:`._keras_compat`), so
+    other threads drawing from Python's ``random`` cannot change the initial weights.
+
     scikeras' own ``tensorflow_random_state`` switches TensorFlow op determinism on and
     can leave it on, after which an unseeded fit raises ``RuntimeError``; on a CPU the
     seeds alone make training repeatable, so determinism is never touched here.
     """
     if seed is None:
-        yield
+        yield None
         return
     py_state, np_state = random.getstate(), np.random.get_state()  # noqa: NPY002
     backend_state = _backend_seed_state()
     keras.utils.set_random_seed(seed)
-    local = _THREAD_RANDOM.local
-    previous = getattr(local, "rng", None)
-    local.rng = random.Random(seed)
+    rng = random.Random(seed)
     try:
-        yield
+        with keras_default_seeds_from(rng):
+            yield rng
     finally:
-        local.rng = previous
         random.setstate(py_state)
         np.random.set_state(np_state)  # noqa: NPY002
         _restore_backend_seed_state(backend_state)
@@ -203,7 +186,11 @@ def _as_bit_depth(X: np.ndarray, rescale: str) -> np.ndarray:
     )
 
 
-_MAX_SEED = 2**32 - 1
+class _Range(Interval):
+    """scikit-learn's ``Interval``, without bools: ``epochs=True`` is a mistake, not 1."""
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
 
 
 def _check_positive_int(name: str, value) -> None:
@@ -221,24 +208,18 @@ def _check_weight_dict(weights: dict, name: str) -> None:
 
 
 def _check_class_weight_values(class_weight) -> None:
-    """The form and the values of class_weight; its keys are checked against y in fit."""
+    """The values of class_weight (its form is a parameter constraint); its keys are
+    checked against y in fit."""
     cw = class_weight
-    if cw is None or (isinstance(cw, str) and cw == "balanced"):
-        return
     if isinstance(cw, dict):
         _check_weight_dict(cw, "class_weight")
-        return
-    if isinstance(cw, (list, tuple)):
+    elif isinstance(cw, (list, tuple)):
         for k, d in enumerate(cw):
             if not isinstance(d, dict):
                 raise ValueError(
                     f"class_weight[{k}] must be a dict {{0: w_neg, 1: w_pos}}; got {d!r}."
                 )
             _check_weight_dict(d, f"class_weight[{k}]")
-        return
-    raise ValueError(
-        f"class_weight must be None, 'balanced', a dict or a list of dicts; got {cw!r}."
-    )
 
 
 # Arguments of keras.Model.fit that CNNClassifier sets itself; passed as fit__<name> or
@@ -375,14 +356,24 @@ class CNNClassifier(KerasClassifier):
         Number of classes (labels).
     target_type_ : str
         ``"binary"``, ``"multiclass"`` or ``"multilabel-indicator"``.
+    target_encoder_ : NetworkTargetEncoder
+        The fitted :attr:`target_encoder`: maps ``y`` to the network's training targets
+        and its outputs back to ``classes_`` and ``predict_proba``'s layout.
     image_shape_ : tuple of int
         (height, width, channels) of the training images.
     n_features_in_ : int
         Pixels per image, ``height * width * channels``.
+    X_dtype_ : numpy.dtype
+        Dtype of the network's input: that of the training images, except that integer
+        images of another dtype are stored as uint8 or uint16 by their values (see
+        ``rescale``). ``predict`` casts integer images to it.
     history_ : dict
         Per-epoch training log (loss, recall, precision, auc, f2 and ``val_*``).
     n_epochs_ : int
         Epochs actually run (early stopping may end training before ``epochs``).
+    fitted_ : bool
+        True once ``fit`` (or ``partial_fit``) has completed; False after
+        :meth:`initialize` alone, whose network can predict but is untrained.
 
     See Also
     --------
@@ -460,6 +451,32 @@ class CNNClassifier(KerasClassifier):
         if kwargs:
             self._user_params = set(kwargs)
 
+    # Simple constraints, checked by scikit-learn's machinery (InvalidParameterError)
+    # when fit, partial_fit or initialize starts; what depends on other parameters, on
+    # files or on Keras is checked in _check_params.
+    _parameter_constraints: dict = {
+        "architecture": [StrOptions(set(ARCHITECTURES)), callable],
+        "weights": [str, os.PathLike, None],
+        "loss": [StrOptions(set(LOSS_NAMES)), callable],
+        "class_weight": [StrOptions({"balanced"}), dict, list, tuple, None],
+        # A Keras name or Optimizer subclass, checked in _check_optimizer, which explains
+        # why an instance is refused.
+        "optimizer": "no_validation",
+        "learning_rate": [_Range(Real, 0, None, closed="neither")],
+        "epochs": [_Range(Integral, 1, None, closed="left")],
+        "batch_size": [_Range(Integral, 1, None, closed="left")],
+        "validation_fraction": [_Range(Real, 0, 1, closed="left")],
+        "patience": [_Range(Integral, 0, None, closed="left"), None],
+        "monitor": [str],
+        "rescale": [StrOptions(set(RESCALE_MODES))],
+        "sampler": [HasMethods(["fit_resample"]), None],
+        "metrics": [StrOptions({"auto"}), list, tuple, None],
+        "callbacks": [list, Mapping, keras.callbacks.Callback, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose", StrOptions({"auto"})],
+        "warm_start": ["boolean"],
+    }
+
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
         # scikeras 0.13 predates scikit-learn's tags API: without this, is_classifier is
@@ -468,7 +485,6 @@ class CNNClassifier(KerasClassifier):
         tags.estimator_type = "classifier"
         tags.classifier_tags = ClassifierTags(multi_label=True, poor_score=True)
         tags.target_tags.required = True
-        tags.target_tags.two_d_labels = True
         tags.non_deterministic = True
         tags.input_tags.two_d_array = False
         tags.input_tags.three_d_array = True
@@ -479,71 +495,78 @@ class CNNClassifier(KerasClassifier):
         # initialize() would pass check_is_fitted; only a completed fit counts here.
         return bool(getattr(self, "fitted_", False))
 
+    # ------------------------------------------------- scikeras' extension points
+    @property
+    def initialized_(self) -> bool:
+        """Whether the network can predict: after a completed :meth:`fit` or
+        :meth:`initialize` (whose network is untrained), never after a failed fit."""
+        return self.__sklearn_is_fitted__() or bool(getattr(self, "_initialized", False))
+
+    @property
+    def target_encoder(self) -> NetworkTargetEncoder:
+        """The target encoder :meth:`fit` uses, unfitted (scikeras' extension point).
+
+        Binary targets train one sigmoid unit, multiclass targets a softmax over one-hot
+        rows, multilabel indicator targets one sigmoid unit per label; its
+        ``inverse_transform`` maps network outputs back to labels, or with
+        ``return_proba=True`` to ``predict_proba``'s layout. The fitted encoder is
+        ``target_encoder_``.
+
+        Returns
+        -------
+        NetworkTargetEncoder
+            A new, unfitted encoder.
+        """
+        return NetworkTargetEncoder()
+
+    @property
+    def feature_encoder(self) -> FunctionTransformer:
+        """The feature encoder (scikeras' extension point): the identity.
+
+        Images reach the network as they are, with the checks of :meth:`fit` and
+        :meth:`predict` (a channel axis added to 3-D input; integer images stored at
+        their bit depth, see ``rescale``); their intensities are rescaled by the
+        network's first layer, not by an encoder.
+
+        Returns
+        -------
+        sklearn.preprocessing.FunctionTransformer
+            A new, unfitted identity transformer.
+        """
+        return FunctionTransformer()
+
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs) -> float:
+        """The scoring function of :meth:`score`: :func:`~sklearn.metrics.accuracy_score`
+        (subset accuracy for multilabel targets).
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,) or (n_samples, n_labels)
+            True labels.
+        y_pred : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels.
+        **kwargs : dict
+            Passed to :func:`~sklearn.metrics.accuracy_score` (e.g. ``sample_weight``).
+
+        Returns
+        -------
+        score : float
+            Accuracy.
+        """
+        return accuracy_score(y_true, y_pred, **kwargs)
+
     # ------------------------------------------------------------ parameters
     def _routed(self, destination: str) -> dict:
         prefix = destination + "__"
         return {k[len(prefix):]: v for k, v in self.get_params().items() if k.startswith(prefix)}
 
     def _check_params(self) -> None:
-        def positive_int(name):
-            _check_positive_int(name, getattr(self, name))
-
-        positive_int("epochs")
-        positive_int("batch_size")
-        if isinstance(self.architecture, str):
-            check_architecture_name(self.architecture)
+        """What ``_parameter_constraints`` cannot say: files, Keras names, class weight
+        values and routed Keras arguments."""
         self._check_weights()
-        if isinstance(self.loss, str):
-            if self.loss not in LOSS_NAMES:
-                raise ValueError(
-                    f"Unknown loss {self.loss!r}; expected one of {LOSS_NAMES} or a Keras loss."
-                )
-        elif not callable(self.loss):
-            raise ValueError(
-                f"loss must be one of {LOSS_NAMES}, a Keras loss (instance or class) or a "
-                f"callable loss(y_true, y_pred); got {self.loss!r}."
-            )
         self._check_optimizer()
-        lr = self.learning_rate
-        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
-            raise ValueError(f"learning_rate must be a positive number; got {lr!r}.")
-        if not np.isfinite(lr):
-            # An infinite step size turns every weight into NaN in the first step.
-            raise ValueError(f"learning_rate must be a positive number; got {lr!r}, which is "
-                             "not finite.")
-        vf = self.validation_fraction
-        if isinstance(vf, bool) or not isinstance(vf, numbers.Real) or not 0 <= vf < 1:
-            raise ValueError(f"validation_fraction must be in [0, 1); got {vf!r}.")
-        if self.patience is not None and (
-            isinstance(self.patience, bool)
-            or not isinstance(self.patience, numbers.Integral)
-            or self.patience < 0
-        ):
-            raise ValueError(f"patience must be None or an int >= 0; got {self.patience!r}.")
-        rs = self.random_state
-        if isinstance(rs, numbers.Integral) and not 0 <= rs <= _MAX_SEED:
-            # NumPy's seed range; Keras passes the seed on to np.random.seed.
-            raise ValueError(
-                f"random_state must be None, an int in [0, 2**32 - 1] or a RandomState; "
-                f"got {rs!r}."
-            )
-        if not isinstance(self.warm_start, (bool, np.bool_)):
-            raise ValueError(f"warm_start must be True or False; got {self.warm_start!r}.")
-        if not isinstance(self.rescale, str) or self.rescale not in RESCALE_MODES:
-            raise ValueError(
-                f"Unknown rescale {self.rescale!r}; expected one of {RESCALE_MODES}."
-            )
         _check_class_weight_values(self.class_weight)
-        if self.sampler is not None and not hasattr(self.sampler, "fit_resample"):
-            raise TypeError(
-                f"sampler must be an imbalanced-learn sampler with fit_resample; got "
-                f"{type(self.sampler).__name__}."
-            )
-        if self.metrics is not None and not (
-            isinstance(self.metrics, (list, tuple))
-            or (isinstance(self.metrics, str) and self.metrics == "auto")
-        ):
-            raise ValueError(f"metrics must be 'auto', None or a list; got {self.metrics!r}.")
         _check_keras_kwargs("fit", self._routed("fit"), routed=True)
         _check_keras_kwargs("predict", self._routed("predict"), routed=True)
 
@@ -669,12 +692,6 @@ class CNNClassifier(KerasClassifier):
             )
         return X
 
-    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
-        # scikeras' own hook; kept so that inherited code paths see image-aware checks.
-        if X is not None:
-            X = self._check_X(X, reset=reset)
-        return X, y
-
     # ------------------------------------------------------------- building
     def _metrics(self):
         if self.metrics is None:
@@ -760,7 +777,7 @@ class CNNClassifier(KerasClassifier):
             cw_labels = {i: cw.get(c, 1.0) for i, c in enumerate(enc.classes_.tolist())}
         return loss, compute_sample_weight(cw_labels, labels)
 
-    def _build_keras_model(self) -> keras.Model:
+    def _build_keras_model(self, rng: random.Random | None = None) -> keras.Model:
         meta = self._get_metadata()
         enc = self.target_encoder_
         meta.update(
@@ -780,6 +797,7 @@ class CNNClassifier(KerasClassifier):
             weights=self.weights,
             meta=meta,
             model_kwargs=self._routed("model"),
+            rng=rng,
         )
 
     def _compile(self, loss) -> None:
@@ -800,9 +818,9 @@ class CNNClassifier(KerasClassifier):
         self.model_.compile(optimizer=optimizer, loss=loss, metrics=self._metrics())
 
     # ------------------------------------------------------------------ fit
-    def _initialize(self, X, y, classes=None):
+    def _initialize(self, X, y, classes=None, rng=None):
         X = self._check_X(X, reset=True)
-        self.target_encoder_ = TargetEncoder().fit(y, classes=classes)
+        self.target_encoder_ = self.target_encoder.fit(y, classes=classes)
         self.classes_ = self.target_encoder_.classes_
         self.n_classes_ = len(self.classes_)
         self.target_type_ = self.target_encoder_.target_type_
@@ -810,7 +828,7 @@ class CNNClassifier(KerasClassifier):
         self.n_features_in_ = int(np.prod(self.image_shape_))
         self.X_dtype_ = X.dtype
         self._check_class_weight()
-        self.model_ = self._build_keras_model()
+        self.model_ = self._build_keras_model(rng)
         self._initialize_callbacks()
         return X
 
@@ -825,19 +843,33 @@ class CNNClassifier(KerasClassifier):
                 delattr(self, name)
             self._initialized = False
 
+    @_fit_context(prefer_skip_nested_validation=False)
     def initialize(self, X, y) -> CNNClassifier:
         """Build and compile the network without training it.
 
         The result can predict (e.g. after loading weights into ``model_``) but does
         not count as fitted for :func:`~sklearn.utils.validation.check_is_fitted`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
+            Images that fix the input shape and dtype of the network (see :meth:`fit`).
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Targets that fix the classes and the output layer.
+
+        Returns
+        -------
+        self : CNNClassifier
+            The classifier with an untrained network.
         """
+        _respect_thread_limits()
         previous = dict(vars(self))
         try:
             self._check_params()
             seed = check_random_seed(self.random_state)
             self.fitted_ = False
-            with _seeded(seed):
-                self._initialize(X, y)
+            with _seeded(seed) as rng:
+                self._initialize(X, y, rng=rng)
                 labels = self.target_encoder_.labels(y)
                 loss, _ = self._loss_and_weights(labels)
                 self._compile(loss)
@@ -847,6 +879,7 @@ class CNNClassifier(KerasClassifier):
         self._initialized = True
         return self
 
+    @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, **kwargs) -> CNNClassifier:
         """Train the network on images ``X`` and targets ``y``.
 
@@ -877,8 +910,36 @@ class CNNClassifier(KerasClassifier):
         self._fit(X, y, sample_weight, warm_start=self.warm_start, initial_epoch=0, **kwargs)
         return self
 
+    @_fit_context(prefer_skip_nested_validation=False)
     def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs) -> CNNClassifier:
-        """Train for one more epoch, keeping the network's current weights."""
+        """Train for one more epoch, keeping the network's current weights.
+
+        The first call builds the network as :meth:`fit` does; a call that fails after
+        training started leaves the classifier unfitted (see Notes in the class
+        documentation).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
+            A batch of images, of the shape and (integer) bit depth of the first batch.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Its targets.
+        classes : array-like of shape (n_classes,), default=None
+            All classes of the stream, required when the first batch lacks some.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-image weights, finite and >= 0, not all 0; not modified.
+        **kwargs
+            Extra arguments for ``keras.Model.fit``.
+
+        Returns
+        -------
+        self : CNNClassifier
+            The classifier, trained for one more epoch.
+        """
+        if self.__sklearn_is_fitted__() and not get_config()["skip_parameter_validation"]:
+            # scikit-learn validates partial_fit's parameters on the first call only; a
+            # set_params between calls (e.g. batch_size=0) must not reach Keras.
+            self._validate_params()
         self._fit(
             X, y, sample_weight, warm_start=True, epochs=1, initial_epoch=self.current_epoch,
             classes=classes, batch_of_stream=True, **kwargs,
@@ -889,6 +950,7 @@ class CNNClassifier(KerasClassifier):
         # scikit-learn's contract: a failed fit leaves no usable half-state. A fresh
         # network is trained on the side, so the previous state is simply put back; a
         # network trained in place (warm start) cannot be, so it is dropped.
+        _respect_thread_limits()
         previous = dict(vars(self))
         in_place = bool(warm_start) and getattr(self, "model_", None) is not None
         progress = {"training": False}
@@ -910,12 +972,12 @@ class CNNClassifier(KerasClassifier):
         _check_keras_kwargs("fit", kwargs, routed=False)
         seed = check_random_seed(self.random_state)
         self.fitted_ = False
-        with _seeded(seed):
+        with _seeded(seed) as rng:
             if in_place:
                 X = self._check_X(X, reset=False)
                 self._initialize_callbacks()  # callbacks may have been set since
             else:
-                X = self._initialize(X, y, classes=classes)
+                X = self._initialize(X, y, classes=classes, rng=rng)
                 initial_epoch = 0
             check_consistent_length(X, y)
             labels = self.target_encoder_.labels(y)
@@ -1037,27 +1099,102 @@ class CNNClassifier(KerasClassifier):
     def _predict_raw(self, X, **kwargs):
         # A completed fit or initialize() (e.g. to load weights into model_) may predict,
         # never the network of a fit that failed or was interrupted.
-        if not self.__sklearn_is_fitted__() and not getattr(self, "_initialized", False):
+        if not self.initialized_:
             check_is_fitted(self)
         _check_keras_kwargs("predict", kwargs, routed=False)
         X = self._check_X(X, reset=False)
         args = {"batch_size": self.batch_size, "verbose": 0, **self._routed("predict"), **kwargs}
+        batch_size = args["batch_size"]
+        if (set(args) == {"batch_size", "verbose"} and args["verbose"] == 0
+                and isinstance(batch_size, numbers.Integral) and batch_size >= 1
+                and keras.backend.backend() == "tensorflow"):
+            forward = _compiled_forward(self.model_, X.dtype)
+            return np.concatenate([forward(X[start:start + batch_size]).numpy()
+                                   for start in range(0, len(X), batch_size)])
+        # Progress bars, callbacks, steps, other backends: Keras' own loop.
         return self.model_.predict(X, **args)
 
     def predict_proba(self, X, **kwargs) -> np.ndarray:
-        """Class probabilities, shape (n_samples, n_classes) — binary included — or
-        (n_samples, n_labels) for multilabel targets; 2-D even for one image."""
+        """Class probabilities, 2-D even for one image.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
+            Images of the fitted shape.
+        **kwargs
+            Extra arguments for ``keras.Model.predict`` (e.g. ``batch_size``).
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
+            Probabilities in the order of ``classes_`` (two columns for binary targets),
+            or one column per label for multilabel targets.
+        """
         raw = self._predict_raw(X, **kwargs)
-        return self.target_encoder_.proba(raw)
+        return self.target_encoder_.inverse_transform(raw, return_proba=True)
 
     def predict(self, X, **kwargs) -> np.ndarray:
-        """Most probable class (binary/multiclass) or the 0/1 matrix at 0.5 (multilabel)."""
+        """Most probable class (binary/multiclass) or the 0/1 matrix at 0.5 (multilabel).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
+            Images of the fitted shape.
+        **kwargs
+            Extra arguments for ``keras.Model.predict`` (e.g. ``batch_size``).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels from ``classes_``, or the indicator matrix for multilabel targets.
+        """
         proba = self.predict_proba(X, **kwargs)
         return self.target_encoder_.predict(proba)
 
     def score(self, X, y, sample_weight=None) -> float:
-        """Accuracy (subset accuracy for multilabel), as in scikit-learn."""
-        return ClassifierMixin.score(self, X, y, sample_weight=sample_weight)
+        """Accuracy (subset accuracy for multilabel), as in scikit-learn.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
+            Images of the fitted shape.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-image weights.
+
+        Returns
+        -------
+        score : float
+            :meth:`scorer` of ``y`` and ``predict(X)``.
+        """
+        return self.scorer(y, self.predict(X), sample_weight=sample_weight)
+
+
+def _forward(model_ref, x):
+    return model_ref()(x, training=False)
+
+
+# One compiled forward pass per network and input dtype, traced once for any batch size.
+# Keras' model.predict shares one tf.function body among all models and retraces it per
+# model and per batch shape, so TensorFlow warns about "retracing" after a few models
+# (a fold ensemble, a grid search); TensorFlow counts the traces of these functions per
+# network. The function holds the network by a weak reference, so the entry goes when
+# the network does. Its graph is the one Keras' predict runs: outputs are bit-identical.
+_FORWARD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _compiled_forward(model: keras.Model, dtype: np.dtype):
+    import tensorflow as tf
+
+    per_dtype = _FORWARD.setdefault(model, {})
+    forward = per_dtype.get(dtype)
+    if forward is None:
+        spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.as_dtype(dtype))
+        forward = tf.function(functools.partial(_forward, weakref.ref(model)),
+                              input_signature=[spec])
+        per_dtype[dtype] = forward
+    return forward
 
 
 class _MonitorCheck(keras.callbacks.Callback):

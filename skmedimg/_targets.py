@@ -8,17 +8,19 @@ from sklearn.utils.multiclass import type_of_target
 SUPPORTED_TARGETS = ("binary", "multiclass", "multilabel-indicator")
 
 
-class TargetEncoder:
+class NetworkTargetEncoder:
     """Map scikit-learn targets to network outputs and back.
 
     Binary targets train one sigmoid unit on a (n, 1) float matrix, multiclass targets a
     softmax over one-hot rows, multilabel indicator targets one sigmoid unit per label.
     Writing this ourselves, instead of scikeras' encoder, keeps the output layer, the
     loss and the streaming metrics in agreement (scikeras picks the encoding from the
-    loss name and cannot see ``loss="focal"``).
+    loss name and cannot see ``loss="focal"``). It is what ``CNNClassifier``'s
+    ``target_encoder`` property returns (scikeras' extension point), with scikeras'
+    ``inverse_transform(y, return_proba=False)`` interface.
     """
 
-    def fit(self, y, classes=None) -> TargetEncoder:
+    def fit(self, y, classes=None) -> NetworkTargetEncoder:
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = y.ravel()
@@ -32,9 +34,10 @@ class TargetEncoder:
         if y.ndim == 2:
             target_type = type_of_target(y)
         if target_type not in SUPPORTED_TARGETS:
+            # scikit-learn's wording (check_classification_targets), then ours.
             raise ValueError(
-                f"Unsupported target type {target_type!r}: CNNClassifier handles binary, "
-                "multiclass and multilabel-indicator targets."
+                f"Unknown label type: {target_type}. CNNClassifier handles binary, "
+                "multiclass and multilabel-indicator targets (type_of_target)."
             )
         self.target_type_ = target_type
         if target_type == "multilabel-indicator":
@@ -43,8 +46,8 @@ class TargetEncoder:
             self.classes_ = np.unique(y) if classes is None else np.asarray(classes)
             if self.classes_.size < 2:
                 raise ValueError(
-                    f"y has a single class ({self.classes_[0]!r}); a classifier needs at least "
-                    "two classes to learn from."
+                    f"y contains only one class ({self.classes_.tolist()[0]!r}); a classifier "
+                    "needs samples of at least two classes to learn from."
                 )
             if self.classes_.size == 2:
                 self.target_type_ = "binary"
@@ -95,9 +98,17 @@ class TargetEncoder:
         return raw
 
     def predict(self, proba: np.ndarray) -> np.ndarray:
+        """Labels from ``predict_proba``'s layout: the most probable class, or 0/1 at 0.5
+        per label."""
         if self.target_type_ == "multilabel-indicator":
             return (proba > 0.5).astype(np.int64)
         return self.classes_[np.argmax(proba, axis=1)]
+
+    def inverse_transform(self, y, return_proba: bool = False) -> np.ndarray:
+        """Network outputs back to labels, or to ``predict_proba``'s layout with
+        ``return_proba=True`` (scikeras' target-encoder interface)."""
+        proba = self.proba(y)
+        return proba if return_proba else self.predict(proba)
 
 
 def per_label_weights(class_weight, Y: np.ndarray) -> tuple[list[float], list[float]]:

@@ -95,11 +95,6 @@ PLACEHOLDER = re.compile(r"\{[A-Za-z_]\w*\}|\{\{|\}\}")
 # Docstrings that fail today, with the codes: the lead fixes them in skmedimg/ and
 # deletes the entry (strict: a fixed docstring fails here until its entry is gone).
 DOCSTRING_FAILURES = {
-    "skmedimg.CNNClassifier.initialize": "PR01 RT01",
-    "skmedimg.CNNClassifier.partial_fit": "PR01 RT01",
-    "skmedimg.CNNClassifier.predict": "PR01 RT01",
-    "skmedimg.CNNClassifier.predict_proba": "PR01 RT01",
-    "skmedimg.CNNClassifier.score": "PR01 RT01",
     "skmedimg.DecisionRule.from_json": "PR01",
     "skmedimg.DecisionRule.predict": "RT03",
     "skmedimg.DecisionRule.to_json": "PR01 RT01",
@@ -112,43 +107,6 @@ DOCSTRING_FAILURES = {
     "skmedimg.ThresholdTuner.predict_log_proba": "PR01 RT01",
     "skmedimg.ThresholdTuner.predict_proba": "PR01 RT01",
     "skmedimg.ThresholdTuner.to_json": "PR01 RT01",
-    "skmedimg.metrics.ClinicalReport": "PR01",
-    "skmedimg.metrics.ClinicalReport.alerts": "GL08",
-    "skmedimg.metrics.ClinicalReport.to_dict": "RT01",
-    "skmedimg.metrics.ClinicalReport.to_markdown": "RT01",
-    "skmedimg.metrics.ClinicalReport.to_text": "RT01",
-    "skmedimg.metrics.OperatingPointDisplay.from_estimator": "PR04 PR07",
-    "skmedimg.metrics.OperatingPointDisplay.from_predictions": "PR04",
-    "skmedimg.metrics.OperatingPointDisplay.plot": "RT03",
-    "skmedimg.metrics.ThresholdCurveDisplay.from_estimator": "PR04",
-    "skmedimg.metrics.ThresholdCurveDisplay.from_predictions": "PR07",
-    "skmedimg.metrics.ThresholdCurveDisplay.plot": "RT03",
-    "skmedimg.metrics.clinical_report": "RT03",
-    "skmedimg.metrics.clinical_scoring": "RT01",
-    "skmedimg.metrics.f2_score": "PR01 RT01",
-    "skmedimg.metrics.f2_scorer": "GL08",
-    "skmedimg.metrics.g_mean_score": "PR01 RT01",
-    "skmedimg.metrics.g_mean_scorer": "GL08",
-    "skmedimg.metrics.npv_score": "PR01 RT01",
-    "skmedimg.metrics.npv_scorer": "GL08",
-    "skmedimg.metrics.plot_confusion_matrix": "PR01 RT03",
-    "skmedimg.metrics.plot_operating_point": "PR04",
-    "skmedimg.metrics.plot_pr_curve": "PR01",
-    "skmedimg.metrics.plot_roc_curve": "PR01 RT03",
-    "skmedimg.metrics.plot_threshold_curve": "PR01 RT03",
-    "skmedimg.metrics.ppv_score": "PR01 RT01",
-    "skmedimg.metrics.ppv_scorer": "GL08",
-    "skmedimg.metrics.recall_at_precision": "PR01 RT01",
-    "skmedimg.metrics.recall_at_precision_scorer": "PR01 RT01",
-    "skmedimg.metrics.recall_at_specificity": "PR01 RT01",
-    "skmedimg.metrics.recall_at_specificity_scorer": "PR01 RT01",
-    "skmedimg.metrics.sensitivity_score": "RT03",
-    "skmedimg.metrics.sensitivity_scorer": "GL08",
-    "skmedimg.metrics.specificity_at_recall": "RT03",
-    "skmedimg.metrics.specificity_at_recall_scorer": "PR01 RT01",
-    "skmedimg.metrics.specificity_score": "PR01 RT01",
-    "skmedimg.metrics.specificity_scorer": "GL08",
-    "skmedimg.datasets.ImageLoadError": "PR01",
 }
 
 
@@ -244,9 +202,7 @@ def _fitted(name):
 
 FITTED = ["CNNClassifier", "ThresholdTuner", "AugmentingOverSampler",
           "RandomImageUnderSampler", "ImageSamplerAdapter", "MultilabelRandomOverSampler"]
-UNDOCUMENTED_ATTRIBUTES = {
-    "CNNClassifier": "X_dtype_, fitted_ and target_encoder_ are not in Attributes",
-}
+UNDOCUMENTED_ATTRIBUTES: dict = {}
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
@@ -304,10 +260,19 @@ def test_every_public_class_has_a_user_guide_section():
     assert not missing, f"labels missing from docs/user_guide: {missing}"
 
 
+# Classes whose docstring does not link yet (strict: a fixed one fails until removed).
+NOT_LINKED_YET = {
+    "skmedimg.CNNClassifier", "skmedimg.ThresholdTuner", "skmedimg.DecisionRule",
+    "skmedimg.samplers.AugmentingOverSampler", "skmedimg.samplers.RandomImageUnderSampler",
+    "skmedimg.samplers.MultilabelRandomOverSampler", "skmedimg.samplers.ImageSamplerAdapter",
+    "skmedimg.samplers.BalancedBatchDataset",
+}
+
+
 @pytest.mark.parametrize("qualname", [
     pytest.param(name, id=name, marks=pytest.mark.xfail(
         reason=f"add 'Read more in the :ref:`User Guide <{label}>`.' to the docstring",
-        strict=True))
+        strict=True)) if name in NOT_LINKED_YET else pytest.param(name, id=name)
     for name, label in USER_GUIDE.items()])
 def test_public_class_links_to_the_user_guide(qualname):
     doc = inspect.getdoc(_resolve(qualname)) or ""

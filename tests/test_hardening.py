@@ -4,7 +4,7 @@ pickles that load in a fresh process, and seeds that repeat bit for bit across p
 ``ROWS`` is the table behind ``docs/user_guide/hardening.rst``: one row per (kind of bad
 input, entry point), with the exception type and message each one gets -- or, for inputs
 that must work (non-contiguous, read-only, lists of images...), what "works" means.
-Keep the two in step when a row changes.
+The docs page is generated from ``ROWS`` at build time (``docs/_ext/hardening_table.py``).
 """
 
 from __future__ import annotations
@@ -71,6 +71,11 @@ def _flatten(X):
 def _aug(**kw):
     return AugmentingOverSampler(rotation=20, flip="both", shift=0.2, zoom=0.2, blur=True,
                                  brightness=0.1, contrast=0.1, gamma=0.2, random_state=0, **kw)
+
+
+def _strings(X):
+    """An object array that is not numbers (numeric object arrays are read as floats)."""
+    return np.full(X.shape, "a", dtype=object)
 
 
 def _read_only(a):
@@ -141,12 +146,13 @@ NO_ALLOCATION = 64 * 2**20
 
 
 def _same_as_array(resample):
-    """A list of images resamples exactly like the stacked array, and gives an array."""
+    """A list of images resamples exactly like the stacked array, and comes back as a list
+    of images (imbalanced-learn returns lists for lists)."""
     def check(c, out):
         X_res, y_res = out
         ref_X, ref_y = resample(c)
-        assert isinstance(X_res, np.ndarray)
-        np.testing.assert_array_equal(X_res, ref_X)
+        assert isinstance(X_res, list)
+        np.testing.assert_array_equal(np.stack(X_res), ref_X)
         np.testing.assert_array_equal(y_res, ref_y)
     return check
 
@@ -314,13 +320,13 @@ ROWS = [
         ValueError, r"images of shape \(8, 8, 3\) .* fitted on \(8, 8, 1\)"),
     # ------------------------------------------------------------ wrong dtypes
     Row("object dtype", "CNNClassifier.predict_proba",
-        lambda c: c.cnn.predict_proba(c.X.astype(object)), TypeError,
+        lambda c: c.cnn.predict_proba(_strings(c.X)), TypeError,
         "X must hold real-valued pixels .* got dtype object"),
     Row("object dtype", "ImageSamplerAdapter.fit_resample",
-        lambda c: ImageSamplerAdapter(SMOTE()).fit_resample(c.X.astype(object), c.y),
+        lambda c: ImageSamplerAdapter(SMOTE()).fit_resample(_strings(c.X), c.y),
         TypeError, "got dtype object"),
     Row("object dtype", "BalancedBatchDataset",
-        lambda c: BalancedBatchDataset(c.X.astype(object), c.y), TypeError, "got dtype object"),
+        lambda c: BalancedBatchDataset(_strings(c.X), c.y), TypeError, "got dtype object"),
     Row("object dtype", "load_medmnist",
         lambda c, tmp: load_medmnist(_npz(tmp, train_images=np.array([c.X[0], c.X[1, :4]],
                                                                     dtype=object),
@@ -329,7 +335,7 @@ ROWS = [
         "loads for safety"),
     Row("object dtype", "CNNClassifier.fit (y of mixed types)",
         lambda c: CNNClassifier(**FAST).fit(c.X, np.array([0, "a"] * (N // 2), dtype=object)),
-        ValueError, "Unsupported target type 'unknown'"),
+        ValueError, "Unknown label type: unknown"),
     Row("bool dtype", "RandomImageUnderSampler.fit_resample",
         lambda c: RandomImageUnderSampler().fit_resample(c.X > 50, c.y), TypeError,
         "got dtype bool"),
@@ -414,7 +420,7 @@ ROWS = [
     # ------------------------------------------------------------- bad targets
     Row("continuous y", "CNNClassifier.fit",
         lambda c: CNNClassifier(**FAST).fit(c.X, c.score), ValueError,
-        "Unsupported target type 'continuous'"),
+        "Unknown label type: continuous"),
     Row("continuous y", "ThresholdTuner.fit",
         lambda c: ThresholdTuner(CNNClassifier(**FAST)).fit(c.X, c.score), ValueError,
         "Unknown label type: continuous"),
@@ -439,7 +445,9 @@ ROWS = [
         "weights='backbone.h5' applies to the keras.applications backbones only"),
     Row("invalid parameter value", "CNNClassifier.fit (random_state)",
         lambda c: CNNClassifier(**{**FAST, "random_state": "seed"}).fit(c.X, c.y), ValueError,
-        "random_state must be None, an int or a RandomState; got 'seed'"),
+        r"The 'random_state' parameter of CNNClassifier must be an int in the range "
+        r"\[0, 4294967295\], an instance of 'numpy.random.mtrand.RandomState' or None\. "
+        r"Got 'seed' instead\."),
     Row("invalid parameter value", "ThresholdTuner.fit (objective)",
         lambda c: ThresholdTuner(CNNClassifier(**FAST), objective="sensitivity!").fit(c.X, c.y),
         ValueError, "Unknown objective 'sensitivity!'; expected one of"),
@@ -523,8 +531,9 @@ def _cnn_search(c, error_score):
 SEARCHES = {
     "sampler rotation": (_sampler_search, "The 'rotation' parameter of AugmentingOverSampler"),
     "ThresholdTuner objective": (_tuner_search, "Unknown objective 'nope'"),
-    "CNNClassifier learning_rate": (_cnn_search, r"learning_rate must be a positive number; "
-                                                 r"got -1\.0"),
+    "CNNClassifier learning_rate": (_cnn_search, r"The 'learning_rate' parameter of CNNClassifier "
+                                                 r"must be a float in the range \(0\.0, inf\)\. "
+                                                 r"Got -1\.0 instead\."),
 }
 
 

@@ -108,27 +108,47 @@ def test_resolve_rescale_refuses_dtype_maximum_beyond_16_bit():
 
 
 # --------------------------- 2 and 4. bad parameters refused before training
+def _invalid(param, must, got):
+    """scikit-learn's InvalidParameterError message, as a regex (``must`` is one too)."""
+    return rf"The '{param}' parameter of CNNClassifier must be {must}\. Got {got} instead\."
+
+
+_POSITIVE_INT = r"an int in the range \[1, inf\)"
+_FRACTION = r"a float in the range \[0\.0, 1\.0\)"
+
+
+class _SGDInstance:
+    """Stands for keras.optimizers.SGD(0.1), made in the test: an optimizer instance
+    creates TensorFlow variables, which at collection time would start TensorFlow's
+    thread pools before any fit could size them."""
+
+
 BAD_PARAMS = [
-    ({"learning_rate": np.inf}, {}, r"learning_rate must be a positive number; got inf, "
-                                    r"which is not finite"),
-    ({"learning_rate": True}, {}, "learning_rate must be a positive number; got True"),
+    ({"learning_rate": np.inf}, {}, _invalid("learning_rate", r"a float in the range "
+                                             r"\(0\.0, inf\)", "inf")),
+    ({"learning_rate": True}, {}, _invalid("learning_rate", r"a float in the range "
+                                           r"\(0\.0, inf\)", "True")),
     ({"class_weight": {0: -1.0}}, {}, r"class_weight must map classes to finite weights >= "
                                       r"0; got 0: -1\.0"),
     ({"class_weight": {0: np.nan}}, {}, "finite weights >= 0; got 0: nan"),
     ({"class_weight": {0: 1.0, 5: 2.0}}, {}, r"names classes \[5\] that are not in y"),
     ({"class_weight": {0: 0.0, 1: 0}}, {}, "every class weight 0"),
     ({"class_weight": [{0: 1.0}]}, {}, "lists of dicts are for multilabel targets"),
-    ({"random_state": -1}, {}, r"random_state must be None, an int in \[0, 2\*\*32 - 1\] or "
-                               r"a RandomState; got -1"),
-    ({"random_state": 2**40}, {}, r"an int in \[0, 2\*\*32 - 1\].*got 1099511627776"),
-    ({"loss": 42}, {}, r"loss must be one of .*got 42"),
+    ({"class_weight": "bal"}, {}, _invalid("class_weight", r"a str among \{'balanced'\}, an "
+                                           r"instance of 'dict', .* or None", "'bal'")),
+    ({"random_state": -1}, {}, _invalid("random_state", r"an int in the range "
+                                        r"\[0, 4294967295\], an instance of "
+                                        r"'numpy.random.mtrand.RandomState' or None", "-1")),
+    ({"random_state": 2**40}, {}, _invalid("random_state", r"an int in the range "
+                                           r"\[0, 4294967295\].*", "1099511627776")),
+    ({"loss": 42}, {}, _invalid("loss", r"a str among \{.*'focal'.*\} or a callable", "42")),
     ({"optimizer": "bogus"}, {}, "Unknown optimizer 'bogus'"),
-    ({"optimizer": keras.optimizers.SGD(0.1)}, {}, r"not an instance \(SGD\(\.\.\.\)\): an "
-                                                   r"instance would silently ignore"),
+    ({"optimizer": _SGDInstance}, {}, r"not an instance \(SGD\(\.\.\.\)\): an "
+                                      r"instance would silently ignore"),
     ({"optimizer__bogus": 1}, {}, "optimizer__bogus does not fit optimizer='adam'"),
     ({"loss__bogus": 1}, {}, "loss__bogus does not fit loss='auto'"),
     ({"model__bogus": 1}, {}, r"model__bogus is not a parameter of the 'small_cnn' "
-                              r"architecture; it accepts \['model__filters', 'model__dropout'"),
+                              r"architecture; it accepts \['model__filters', 'model__dropout'\]"),
     ({"fit__bogus": 1}, {}, r"fit__bogus is not an argument of keras.Model.fit; it accepts"),
     ({"fit__epochs": 5}, {}, "fit__epochs is set by CNNClassifier itself .*use the epochs "
                              "parameter"),
@@ -136,17 +156,23 @@ BAD_PARAMS = [
     ({"predict__bogus": 1}, {}, "predict__bogus is not an argument of keras.Model.predict"),
     ({}, {"bogus": 1}, r"fit\(\.\.\., bogus=\.\.\.\) is not an argument of keras.Model.fit"),
     ({}, {"epochs": 0}, "epochs must be a positive int; got 0"),
-    ({"epochs": -1}, {}, "epochs must be a positive int; got -1"),
-    ({"epochs": True}, {}, "epochs must be a positive int; got True"),
-    ({"batch_size": 0}, {}, "batch_size must be a positive int; got 0"),
-    ({"batch_size": True}, {}, "batch_size must be a positive int; got True"),
-    ({"validation_fraction": 1.0}, {}, r"validation_fraction must be in \[0, 1\); got 1\.0"),
-    ({"validation_fraction": -0.1}, {}, r"validation_fraction must be in \[0, 1\); got -0\.1"),
-    ({"validation_fraction": np.nan}, {}, r"validation_fraction must be in \[0, 1\); got nan"),
-    ({"validation_fraction": True}, {}, r"validation_fraction must be in \[0, 1\); got True"),
-    ({"patience": True}, {}, "patience must be None or an int >= 0; got True"),
-    ({"warm_start": "no"}, {}, "warm_start must be True or False; got 'no'"),
-    ({"metrics": "bogus"}, {}, "metrics must be 'auto', None or a list; got 'bogus'"),
+    ({"epochs": -1}, {}, _invalid("epochs", _POSITIVE_INT, "-1")),
+    ({"epochs": True}, {}, _invalid("epochs", _POSITIVE_INT, "True")),
+    ({"batch_size": 0}, {}, _invalid("batch_size", _POSITIVE_INT, "0")),
+    ({"batch_size": True}, {}, _invalid("batch_size", _POSITIVE_INT, "True")),
+    ({"validation_fraction": 1.0}, {}, _invalid("validation_fraction", _FRACTION, r"1\.0")),
+    ({"validation_fraction": -0.1}, {}, _invalid("validation_fraction", _FRACTION, r"-0\.1")),
+    ({"validation_fraction": np.nan}, {}, _invalid("validation_fraction", _FRACTION, "nan")),
+    ({"validation_fraction": True}, {}, _invalid("validation_fraction", _FRACTION, "True")),
+    ({"patience": True}, {}, _invalid("patience", r"an int in the range \[0, inf\) or None",
+                                      "True")),
+    ({"warm_start": "no"}, {}, _invalid("warm_start", "an instance of 'bool' or an instance "
+                                        "of 'numpy.bool'", "'no'")),
+    ({"metrics": "bogus"}, {}, _invalid("metrics", r"a str among \{'auto'\}, an instance of "
+                                        r"'list', an instance of 'tuple' or None", "'bogus'")),
+    ({"sampler": "smote"}, {}, _invalid("sampler", "an object implementing 'fit_resample' "
+                                        "or None", "'smote'")),
+    ({"callbacks": 3}, {}, _invalid("callbacks", r"an instance of 'list', .* or None", "3")),
 ]
 
 
@@ -155,7 +181,9 @@ BAD_PARAMS = [
 def test_bad_parameter_refused_before_training(data, params, fit_kwargs, match):
     X, y = data
     record = _Record()
-    clf = CNNClassifier(**{**TINY, **params, "callbacks": [record]})
+    params = {k: keras.optimizers.SGD(0.1) if v is _SGDInstance else v
+              for k, v in params.items()}
+    clf = CNNClassifier(**{**TINY, "callbacks": [record], **params})
     with pytest.raises(ValueError, match=match):
         clf.fit(X, y, **fit_kwargs)
     assert not record.started
@@ -268,7 +296,7 @@ def test_warm_start_refit_with_a_bad_parameter_keeps_the_model(data):
     clf = CNNClassifier(**TINY, warm_start=True).fit(X, y)
     proba = clf.predict_proba(X)
     clf.set_params(learning_rate=-1.0)  # refused before training: nothing moved
-    with pytest.raises(ValueError, match="learning_rate must be a positive number"):
+    with pytest.raises(ValueError, match=_invalid("learning_rate", ".*", r"-1\.0")):
         clf.fit(X, y)
     check_is_fitted(clf)
     np.testing.assert_array_equal(clf.predict_proba(X), proba)
