@@ -268,6 +268,8 @@ class CNNClassifier(KerasClassifier):
     until a batch enters the network, where an :class:`IntensityRescaling` layer casts
     and normalises them.
 
+    Read more in the :ref:`User Guide <remedies>`.
+
     Parameters
     ----------
     architecture : str, callable or keras.Model, default="small_cnn"

@@ -94,20 +94,7 @@ PLACEHOLDER = re.compile(r"\{[A-Za-z_]\w*\}|\{\{|\}\}")
 
 # Docstrings that fail today, with the codes: the lead fixes them in skmedimg/ and
 # deletes the entry (strict: a fixed docstring fails here until its entry is gone).
-DOCSTRING_FAILURES = {
-    "skmedimg.DecisionRule.from_json": "PR01",
-    "skmedimg.DecisionRule.predict": "RT03",
-    "skmedimg.DecisionRule.to_json": "PR01 RT01",
-    "skmedimg.ThresholdTuner.decision_function": "PR01 RT01",
-    "skmedimg.ThresholdTuner.decision_rule": "RT01",
-    "skmedimg.ThresholdTuner.from_json": "PR01 RT01",
-    "skmedimg.ThresholdTuner.get_metadata_routing": "RT01",
-    "skmedimg.ThresholdTuner.plot": "PR07 RT03",
-    "skmedimg.ThresholdTuner.predict": "RT03",
-    "skmedimg.ThresholdTuner.predict_log_proba": "PR01 RT01",
-    "skmedimg.ThresholdTuner.predict_proba": "PR01 RT01",
-    "skmedimg.ThresholdTuner.to_json": "PR01 RT01",
-}
+DOCSTRING_FAILURES: dict = {}
 
 
 def _docstring_params():
@@ -261,12 +248,7 @@ def test_every_public_class_has_a_user_guide_section():
 
 
 # Classes whose docstring does not link yet (strict: a fixed one fails until removed).
-NOT_LINKED_YET = {
-    "skmedimg.CNNClassifier", "skmedimg.ThresholdTuner", "skmedimg.DecisionRule",
-    "skmedimg.samplers.AugmentingOverSampler", "skmedimg.samplers.RandomImageUnderSampler",
-    "skmedimg.samplers.MultilabelRandomOverSampler", "skmedimg.samplers.ImageSamplerAdapter",
-    "skmedimg.samplers.BalancedBatchDataset",
-}
+NOT_LINKED_YET: set = set()
 
 
 @pytest.mark.parametrize("qualname", [

@@ -60,6 +60,7 @@ PROJECTS: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
         ("collections.namedtuple", "py:function",
          "library/collections.html#collections.namedtuple"),
         ("os.PathLike", "py:class", "library/os.html#os.PathLike"),
+        ("json.dumps", "py:function", "library/json.html#json.dumps"),
     ]),
     "numpy": ("NumPy", "https://numpy.org/doc/stable/", [
         ("numpy", "py:module", "reference/index.html#module-numpy"),
@@ -79,6 +80,7 @@ PROJECTS: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
         _sklearn("sklearn.model_selection.StratifiedGroupKFold"),
         _sklearn("sklearn.model_selection.TunedThresholdClassifierCV"),
         _sklearn("sklearn.model_selection.cross_validate", "py:function"),
+        _sklearn("sklearn.metrics.accuracy_score", "py:function"),
         _sklearn("sklearn.metrics.fbeta_score", "py:function"),
         _sklearn("sklearn.metrics.make_scorer", "py:function"),
         _sklearn("sklearn.metrics.precision_score", "py:function"),
@@ -91,6 +93,7 @@ PROJECTS: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
         _sklearn("sklearn.metrics.RocCurveDisplay"),
         _sklearn("sklearn.metrics.RocCurveDisplay.from_predictions", "py:method"),
         _sklearn("sklearn.utils.Bunch"),
+        _sklearn("sklearn.utils.metadata_routing.MetadataRouter"),
         _sklearn("sklearn.utils.validation.check_is_fitted", "py:function"),
     ]),
     "imblearn": ("imbalanced-learn", "https://imbalanced-learn.org/stable/", [

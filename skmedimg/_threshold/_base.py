@@ -212,13 +212,38 @@ class _BaseThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):
         """Probabilities of the deployed estimator (averaged over fold models in
-        ensemble mode); thresholds do not change them."""
+        ensemble mode); thresholds do not change them.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples in the form the estimator accepts.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes) or list of ndarray
+            The deployed estimator's ``predict_proba(X)``, columns in the order of
+            ``classes_`` (for some multilabel estimators, one (n_samples, 2) array per
+            label).
+        """
         check_is_fitted(self, "estimator_")
         return self.estimator_.predict_proba(X)
 
     @available_if(_estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
-        """Log-probabilities of the deployed estimator."""
+        """Log-probabilities of the deployed estimator.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples in the form the estimator accepts.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            The logarithm of the deployed estimator's probabilities (of the averaged
+            probabilities in ensemble mode), columns in the order of ``classes_``.
+        """
         check_is_fitted(self, "estimator_")
         if isinstance(self.estimator_, _FoldEnsemble):
             with np.errstate(divide="ignore"):
@@ -227,7 +252,19 @@ class _BaseThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     @available_if(_estimator_has("decision_function"))
     def decision_function(self, X):
-        """Decision function of the deployed estimator."""
+        """Decision function of the deployed estimator.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples in the form the estimator accepts.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The deployed estimator's ``decision_function(X)`` (averaged over the fold
+            models in ensemble mode).
+        """
         check_is_fitted(self, "estimator_")
         return self.estimator_.decision_function(X)
 
@@ -235,7 +272,14 @@ class _BaseThresholdTuner(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     def get_metadata_routing(self):
         """Metadata routing: estimator ``fit``, splitter ``split``, objective ``score``
         (a scorer objective as it requests; a named objective requests
-        ``sample_weight``)."""
+        ``sample_weight``).
+
+        Returns
+        -------
+        routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` encapsulating the
+            routing information.
+        """
         return (
             MetadataRouter(owner=self)
             .add(estimator=self.estimator,

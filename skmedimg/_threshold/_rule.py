@@ -190,6 +190,8 @@ class DecisionRule:
     the ``classes`` or an unknown ``format_version`` raise a ``ValueError`` naming the
     field.
 
+    Read more in the :ref:`User Guide <threshold_moving>`.
+
     **Which scores** :meth:`predict` expects: the output of the ``score_type`` method
     (``predict_proba`` or ``decision_function``) of the deployed model, i.e. of the
     fitted :class:`ThresholdTuner` itself (``tuner.predict_proba(X)`` or
@@ -255,6 +257,17 @@ class DecisionRule:
     def from_json(cls, source) -> DecisionRule:
         """From JSON text (``str`` or ``bytes``), a path to a JSON file, or an open file.
 
+        Parameters
+        ----------
+        source : str, bytes, path-like or file object
+            JSON text (a JSON object), the path of a JSON file, or an open file to read
+            the JSON from.
+
+        Returns
+        -------
+        rule : DecisionRule
+            The validated rule.
+
         Raises
         ------
         TypeError
@@ -304,7 +317,20 @@ class DecisionRule:
 
     def to_json(self, path=None, *, indent: int = 2) -> str:
         """The rule as JSON (standard JSON: non-finite informational numbers become
-        ``null``), written to ``path`` when given."""
+        ``null``), written to ``path`` when given.
+
+        Parameters
+        ----------
+        path : str or path-like, default=None
+            File to write the JSON to (overwritten); ``None`` writes nothing.
+        indent : int, default=2
+            Indentation of the JSON text, as in :func:`json.dumps`.
+
+        Returns
+        -------
+        text : str
+            The JSON text (also when it is written to ``path``).
+        """
         text = json.dumps(_json_safe(self._rule), indent=indent, allow_nan=False)
         if path is not None:
             with open(path, "w", encoding="utf-8") as fh:
@@ -323,6 +349,8 @@ class DecisionRule:
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            The predicted labels (values of ``classes``); for a multilabel rule, a 0/1
+            indicator matrix with one column per label.
         """
         spec = self._spec
         task, classes = spec["task"], spec["classes"]

@@ -81,6 +81,8 @@ class ThresholdTuner(_BaseThresholdTuner):
     one per label, multiclass targets per-class weights on the probabilities
     (``predict = argmax(w_k * p_k)``) tuned for a macro objective.
 
+    Read more in the :ref:`User Guide <threshold_moving>`.
+
     Parameters
     ----------
     estimator : estimator instance
@@ -456,6 +458,8 @@ class ThresholdTuner(_BaseThresholdTuner):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            The predicted class labels (values of ``classes_``); for a multilabel
+            target, a 0/1 indicator matrix with one column per label.
         """
         s = self._scores(X)
         if self.task_ == "binary":
@@ -468,7 +472,14 @@ class ThresholdTuner(_BaseThresholdTuner):
 
     # ------------------------------------------------------------- rule, plot
     def decision_rule(self) -> DecisionRule:
-        """The fitted rule as a :class:`DecisionRule` (plain data)."""
+        """The fitted rule as a :class:`DecisionRule` (plain data).
+
+        Returns
+        -------
+        rule : DecisionRule
+            The task, score type, classes and tuned threshold(s) or class weights,
+            with information about the tuning.
+        """
         check_is_fitted(self, "task_")
         return tuner_rule(self)
 
@@ -479,12 +490,37 @@ class ThresholdTuner(_BaseThresholdTuner):
         with ``scores`` the output of this tuner's ``score_type`` method
         (``tuner.predict_proba(X)`` or ``tuner.decision_function(X)``, unchanged),
         reproduces :meth:`predict`; see :class:`DecisionRule` for the expected shapes.
+
+        Parameters
+        ----------
+        path : str or path-like, default=None
+            File to write the JSON to (overwritten); ``None`` writes nothing.
+        indent : int, default=2
+            Indentation of the JSON text, as in :func:`json.dumps`.
+
+        Returns
+        -------
+        text : str
+            The JSON text (also when it is written to ``path``).
         """
         return self.decision_rule().to_json(path, indent=indent)
 
     @staticmethod
     def from_json(source) -> DecisionRule:
-        """Load a rule written by :meth:`to_json` (a JSON string or a file path)."""
+        """Load a rule written by :meth:`to_json` (a JSON string or a file path).
+
+        Parameters
+        ----------
+        source : str, bytes, path-like or file object
+            JSON text, the path of a JSON file, or an open file, as accepted by
+            :meth:`DecisionRule.from_json`; the JSON must carry the ``format`` field
+            that :meth:`to_json` writes.
+
+        Returns
+        -------
+        rule : DecisionRule
+            The validated rule.
+        """
         return read_rule(source)
 
     def plot(self, label: int | None = None, *, ax=None,
@@ -496,12 +532,14 @@ class ThresholdTuner(_BaseThresholdTuner):
         label : int, optional
             Multilabel: which label to plot (default 0).
         ax : matplotlib Axes, optional
+            Axes to draw on; by default a new figure is created.
         metrics : sequence of str
             Keys of ``curve_``.
 
         Returns
         -------
         display : skmedimg.metrics.ThresholdCurveDisplay
+            The display, with the figure and axes it drew on.
         """
         from ..metrics import ThresholdCurveDisplay
 

@@ -47,6 +47,8 @@ class ImageSamplerAdapter(ImageSamplerMixin, BaseSampler):
     sampler as it is, so the adapter takes what the sampler takes and returns what it
     returns.
 
+    Read more in the :ref:`User Guide <resampling>`.
+
     .. versionadded:: 0.1
 
     Parameters

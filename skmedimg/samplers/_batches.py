@@ -41,6 +41,8 @@ class BalancedBatchDataset(keras.utils.PyDataset):
     with the sampler's augmentation parameters (and its ``n_jobs`` threads for large
     images); original rows are untouched.
 
+    Read more in the :ref:`User Guide <resampling>`.
+
     .. versionadded:: 0.1
 
     Parameters

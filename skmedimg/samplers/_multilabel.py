@@ -118,6 +118,8 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
     until no minority label remains or the budget ``max_new_fraction * n_samples`` is
     spent. By default the clones get :class:`AugmentingOverSampler`'s mild augmentation.
 
+    Read more in the :ref:`User Guide <resampling>`.
+
     .. versionadded:: 0.1
 
     Parameters

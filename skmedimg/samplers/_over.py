@@ -153,6 +153,8 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
     set ``rotation=0, shift=0, zoom=0, brightness=0, contrast=0`` (or use
     imbalanced-learn's ``RandomOverSampler`` through :class:`ImageSamplerAdapter`).
 
+    Read more in the :ref:`User Guide <resampling>`.
+
     .. versionadded:: 0.1
 
     Parameters

@@ -17,6 +17,8 @@ class RandomImageUnderSampler(ImageSamplerMixin, RandomUnderSampler):
     ``RandomUnderSampler`` takes (2-D rows as arrays, lists, DataFrames or sparse
     matrices, of any dtype, with NaN) is taken and returned as it returns it.
 
+    Read more in the :ref:`User Guide <resampling>`.
+
     .. versionadded:: 0.1
 
     Parameters
