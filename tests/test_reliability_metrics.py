@@ -57,7 +57,6 @@ CASES = {
                                              sample_weight=c(SW, "o")),
     "f2_score": lambda c: M.f2_score(c(Y, "t"), c(PRED, "o"), sample_weight=c(SW, "o")),
     "fbeta_score": lambda c: M.fbeta_score(c(Y, "t"), c(PRED, "o"), beta=2),
-    "fbeta": lambda c: M.fbeta(c(Y, "t"), c(PRED, "o"), beta=0.5),
     "specificity_at_recall": lambda c: M.specificity_at_recall(
         c(Y, "t"), c(SCORE, "o"), min_recall=0.8, sample_weight=c(SW, "o")),
     "recall_at_specificity": lambda c: M.recall_at_specificity(
@@ -125,6 +124,16 @@ def _same(a, b):
 
 def test_cases_cover_every_public_name():
     assert set(CASES) == set(M.__all__)
+
+
+def test_fbeta_alias_is_deprecated_for_fbeta_score():
+    from sklearn.metrics import fbeta_score
+
+    with pytest.warns(FutureWarning, match="fbeta is deprecated .* use fbeta_score"):
+        alias = M.fbeta
+    assert alias is fbeta_score
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        M.nope  # noqa: B018
 
 
 @pytest.mark.parametrize("which", ["y_true", "others", "all"])

@@ -50,7 +50,18 @@ from ._scorers import (
     specificity_scorer,
 )
 
-fbeta = fbeta_score  # alias: scikit-learn's F-beta, re-exported
+
+def __getattr__(name):
+    # ``fbeta`` duplicated scikit-learn's ``fbeta_score`` under a second name.
+    if name == "fbeta":
+        import warnings
+
+        warnings.warn("skmedimg.metrics.fbeta is deprecated in 0.1 and will be removed in 0.3; "
+                      "use fbeta_score (scikit-learn's, re-exported here).", FutureWarning,
+                      stacklevel=2)
+        return fbeta_score
+    raise AttributeError(f"module 'skmedimg.metrics' has no attribute {name!r}")
+
 
 __all__ = [
     "ClinicalReport",
@@ -60,7 +71,6 @@ __all__ = [
     "clinical_scoring",
     "f2_score",
     "f2_scorer",
-    "fbeta",
     "fbeta_score",
     "g_mean_score",
     "g_mean_scorer",
