@@ -1,16 +1,21 @@
-"""CNNClassifier: a scikit-learn classifier for image arrays, on top of scikeras."""
+"""CNNClassifier: a scikit-learn classifier for image arrays, on top of scikeras.
+
+Over ~500 lines for a reason: the module holds the one ``CNNClassifier`` class (with
+its long numpydoc docstring and the seeded-fit context, ``_seeded``, which tests patch
+here), and that class's methods share the fit state they build and roll back, so
+splitting the class itself would scatter one estimator's contract. Its plain helpers
+live in ``_classifier_checks`` (parameter and input checks), ``_seeding`` (thread pools
+and backend seed state), ``_predict`` (the compiled forward pass) and ``_callbacks``
+(training guards); the names are re-imported here.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import inspect
-import logging
 import numbers
 import os
 import random
 import warnings
-import weakref
 from collections.abc import Mapping
 from numbers import Integral, Real
 
@@ -32,86 +37,36 @@ from ._architectures import (
     min_image_size,
     resolve_rescale,
 )
+from ._callbacks import (  # noqa: F401 - re-exported for tests and callers of this module
+    _check_finite_weights,
+    _diverged_message,
+    _MonitorCheck,
+    _StopOnNonFinite,
+)
+from ._classifier_checks import (  # noqa: F401 - re-exported
+    _BIT_DEPTHS,
+    _OWNED_FIT_ARGS,
+    _as_bit_depth,
+    _binary_dict,
+    _check_class_weight_values,
+    _check_keras_kwargs,
+    _check_label_columns,
+    _check_positive_int,
+    _check_weight_dict,
+    _Range,
+    _to_4d,
+)
 from ._keras_compat import keras_default_seeds_from
 from ._losses import LOSS_NAMES, SURROGATE_LOSSES, make_loss
-from ._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
+from ._predict import _FORWARD, _compiled_forward, _forward  # noqa: F401 - re-exported
+from ._seeding import (  # noqa: F401 - re-exported
+    _backend_seed_state,
+    _respect_thread_limits,
+    _restore_backend_seed_state,
+)
+from ._sklearn_compat import HasMethods, StrOptions, _fit_context
 from ._targets import NetworkTargetEncoder, per_label_weights
 from ._validation import check_images, check_random_seed, image_shape
-
-logger = logging.getLogger(__name__)
-
-_thread_limits_applied = False
-
-
-def _respect_thread_limits() -> None:
-    """Size TensorFlow's thread pools from ``OMP_NUM_THREADS`` when it is set and nobody
-    has sized them yet; called when a fit starts, never at import.
-
-    joblib's process backend (``GridSearchCV(n_jobs=k)``) and Dask's workers set
-    ``OMP_NUM_THREADS`` (``cpu_count // k``, 1) in their processes, but TensorFlow sizes
-    its pools from the core count, so k workers would each start one thread per core
-    and oversubscribe the machine. TensorFlow fixes its pools when it runs its first op:
-    pools sized by the caller (``tf.config.threading``, ``TF_NUM_INTRAOP_THREADS``) are
-    kept, and so are pools TensorFlow already started with.
-    """
-    global _thread_limits_applied
-    n = os.environ.get("OMP_NUM_THREADS", "")
-    if _thread_limits_applied or not n.isdigit() or int(n) < 1:
-        return
-    _thread_limits_applied = True  # one attempt per process: TF keeps its first pools
-    if os.environ.get("TF_NUM_INTRAOP_THREADS") or os.environ.get("TF_NUM_INTEROP_THREADS"):
-        return
-    import tensorflow as tf
-
-    threading_config = tf.config.threading
-    if (threading_config.get_intra_op_parallelism_threads()
-            or threading_config.get_inter_op_parallelism_threads()):
-        return
-    try:
-        threading_config.set_intra_op_parallelism_threads(int(n))
-        threading_config.set_inter_op_parallelism_threads(min(int(n), 2))
-    except RuntimeError:  # TensorFlow already ran an op in this process: keep its pools
-        logger.debug("TensorFlow's thread pools are already in use; OMP_NUM_THREADS=%s "
-                     "not applied to them", n)
-
-
-def _backend_seed_state():
-    """What ``keras.utils.set_random_seed`` changes besides Python's and NumPy's RNGs:
-    Keras' global seed and seed generator, and TensorFlow's eager global seed with the
-    generator of its op seeds (private attributes; ``None`` where they are missing)."""
-    state = {}
-    try:
-        from keras.src.backend.common import global_state
-        from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
-        from keras.src.utils.rng_utils import GLOBAL_RANDOM_SEED
-
-        state["keras"] = (global_state, {
-            name: global_state.get_global_attribute(name)
-            for name in (GLOBAL_RANDOM_SEED, GLOBAL_SEED_GENERATOR)
-        })
-    except ImportError:  # pragma: no cover - a Keras without these private modules
-        pass
-    try:
-        from tensorflow.python.eager import context
-
-        ctx = context.context()
-        state["tf"] = (ctx, ctx._seed, getattr(ctx, "_rng", None))
-    except (ImportError, AttributeError):  # pragma: no cover - another TensorFlow
-        pass
-    return state
-
-
-def _restore_backend_seed_state(state) -> None:
-    if "keras" in state:
-        global_state, attributes = state["keras"]
-        for name, value in attributes.items():
-            global_state.set_global_attribute(name, value)
-    if "tf" in state:
-        ctx, seed, rng = state["tf"]
-        # _set_global_seed also clears the kernel cache, so no kernel seeded during the
-        # fit is reused; the saved op-seed generator then continues where it stood.
-        ctx._set_global_seed(seed)
-        ctx._rng = rng
 
 
 @contextlib.contextmanager
@@ -149,113 +104,6 @@ def _seeded(seed: int | None):
         random.setstate(py_state)
         np.random.set_state(np_state)  # noqa: NPY002
         _restore_backend_seed_state(backend_state)
-
-
-def _to_4d(X: np.ndarray) -> np.ndarray:
-    """Add the channel axis to (n, H, W) images; a view, never a copy."""
-    return X[..., np.newaxis] if X.ndim == 3 else X
-
-
-_BIT_DEPTHS = (np.dtype(np.uint8), np.dtype(np.uint16))
-
-
-def _as_bit_depth(X: np.ndarray, rescale: str) -> np.ndarray:
-    """Integer images as the uint8 or uint16 array of the same values.
-
-    ``rescale="dtype"`` divides by the dtype's maximum, which only means something for
-    8- and 16-bit images: an int32 array of 16-bit values (or a nested list of ints,
-    int64) divided by 2**31 - 1 or 2**63 - 1 reaches the network as ~1e-5 or ~1e-17.
-    Other integer dtypes are therefore read by their values: all in [0, 255] is an 8-bit
-    image, all in [0, 65535] a 16-bit one; anything else (signed data such as CT
-    Hounsfield units) is refused with advice. uint8 and uint16 stay as they are.
-    """
-    if X.dtype.kind not in "ui" or X.dtype in _BIT_DEPTHS:
-        return X
-    lo, hi = int(X.min()), int(X.max())
-    for dtype in _BIT_DEPTHS:
-        if 0 <= lo and hi <= np.iinfo(dtype).max:
-            return X.astype(dtype)
-    raise ValueError(
-        f"X holds {X.dtype} pixel values in [{lo}, {hi}], which are neither 8-bit "
-        f"[0, 255] nor 16-bit [0, 65535] intensities, so rescale={rescale!r} cannot tell "
-        f"how to map them to [0, 1] (dividing by the {X.dtype} maximum would feed the "
-        "network near-zero inputs). For signed data such as CT Hounsfield units, window "
-        "the intensities yourself and pass floats in [0, 1] with rescale='none' (e.g. "
-        "(np.clip(X, -1000, 1000) + 1000) / 2000.0), or pass rescale='minmax' or "
-        "'zscore' (per-image scaling)."
-    )
-
-
-class _Range(Interval):
-    """scikit-learn's ``Interval``, without bools: ``epochs=True`` is a mistake, not 1."""
-
-    def is_satisfied_by(self, val):
-        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
-
-
-def _check_positive_int(name: str, value) -> None:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int; got {value!r}.")
-
-
-def _check_weight_dict(weights: dict, name: str) -> None:
-    for key, w in weights.items():
-        if isinstance(w, bool) or not isinstance(w, numbers.Real) or not (np.isfinite(w)
-                                                                           and w >= 0):
-            raise ValueError(
-                f"{name} must map classes to finite weights >= 0; got {key!r}: {w!r}."
-            )
-
-
-def _check_class_weight_values(class_weight) -> None:
-    """The values of class_weight (its form is a parameter constraint); its keys are
-    checked against y in fit."""
-    cw = class_weight
-    if isinstance(cw, dict):
-        _check_weight_dict(cw, "class_weight")
-    elif isinstance(cw, (list, tuple)):
-        for k, d in enumerate(cw):
-            if not isinstance(d, dict):
-                raise ValueError(
-                    f"class_weight[{k}] must be a dict {{0: w_neg, 1: w_pos}}; got {d!r}."
-                )
-            _check_weight_dict(d, f"class_weight[{k}]")
-
-
-# Arguments of keras.Model.fit that CNNClassifier sets itself; passed as fit__<name> or
-# fit(..., <name>=) they would be overwritten or clash with a parameter.
-_OWNED_FIT_ARGS = {
-    "x": "pass the images as X",
-    "y": "pass the targets as y",
-    "sample_weight": "pass sample_weight to fit",
-    "epochs": "use the epochs parameter",
-    "initial_epoch": "use warm_start=True or partial_fit",
-    "validation_split": "use validation_fraction",
-    "validation_data": "use validation_fraction",
-    "class_weight": "use the class_weight parameter",
-    "callbacks": "use the callbacks parameter",
-}
-
-
-def _check_keras_kwargs(method: str, kwargs: dict, *, routed: bool) -> None:
-    """Routed ``fit__*``/``predict__*`` or direct keyword arguments for ``keras.Model``'s
-    ``fit`` or ``predict``: checked before training instead of failing inside Keras."""
-    accepted = set(inspect.signature(getattr(keras.Model, method)).parameters) - {"self"}
-    owned = _OWNED_FIT_ARGS if method == "fit" else {"x": "pass the images as X"}
-    for key in kwargs:
-        name = f"{method}__{key}" if routed else f"{method}(..., {key}=...)"
-        if key == "callbacks" and routed and method == "fit":
-            continue  # scikeras merges fit__callbacks into the callbacks
-        if key in owned:
-            raise ValueError(
-                f"{name} is set by CNNClassifier itself and would be overwritten or "
-                f"conflict; {owned[key]} instead."
-            )
-        if key not in accepted:
-            raise ValueError(
-                f"{name} is not an argument of keras.Model.{method}; it accepts "
-                f"{sorted(accepted - set(owned))}."
-            )
 
 
 class CNNClassifier(KerasClassifier):
@@ -1171,119 +1019,6 @@ class CNNClassifier(KerasClassifier):
             :meth:`scorer` of ``y`` and ``predict(X)``.
         """
         return self.scorer(y, self.predict(X), sample_weight=sample_weight)
-
-
-def _forward(model_ref, x):
-    return model_ref()(x, training=False)
-
-
-# One compiled forward pass per network and input dtype, traced once for any batch size.
-# Keras' model.predict shares one tf.function body among all models and retraces it per
-# model and per batch shape, so TensorFlow warns about "retracing" after a few models
-# (a fold ensemble, a grid search); TensorFlow counts the traces of these functions per
-# network. The function holds the network by a weak reference, so the entry goes when
-# the network does. Its graph is the one Keras' predict runs: outputs are bit-identical.
-_FORWARD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _compiled_forward(model: keras.Model, dtype: np.dtype):
-    import tensorflow as tf
-
-    per_dtype = _FORWARD.setdefault(model, {})
-    forward = per_dtype.get(dtype)
-    if forward is None:
-        spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.as_dtype(dtype))
-        forward = tf.function(functools.partial(_forward, weakref.ref(model)),
-                              input_signature=[spec])
-        per_dtype[dtype] = forward
-    return forward
-
-
-class _MonitorCheck(keras.callbacks.Callback):
-    """Fail on a ``monitor`` the model does not log, after the first epoch.
-
-    Keras' EarlyStopping only warns and then never stops, and the logged names depend on
-    the compiled metrics, so they can only be checked against a real epoch's logs.
-    """
-
-    def __init__(self, monitor: str):
-        super().__init__()
-        self.monitor = monitor
-
-    def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        if self.monitor not in logs:
-            logged = sorted(k for k in logs if k.startswith("val_"))
-            raise ValueError(
-                f"monitor={self.monitor!r} is not logged by this model; its validation "
-                f"quantities are {logged}. Pass one of them (metrics='auto' logs val_auc, "
-                "val_recall, val_precision and val_f2)."
-            )
-
-
-class _StopOnNonFinite(keras.callbacks.Callback):
-    """Fail as soon as the training loss is NaN or infinite.
-
-    Keras' ``TerminateOnNaN`` only stops training (and prints), after which ``fit``
-    would return a network that predicts NaN; this raises, and the failed fit then
-    leaves no such network behind. Safe for Keras' asynchronous batch callbacks (the
-    error then surfaces at the latest when the epoch ends), so it costs no
-    synchronisation per batch.
-    """
-
-    async_safe = True
-
-    def __init__(self, learning_rate):
-        super().__init__()
-        self.learning_rate = learning_rate
-        self.epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        loss = (logs or {}).get("loss")
-        if loss is not None and not np.isfinite(float(loss)):
-            raise ValueError(_diverged_message(
-                f"the training loss became {float(loss)} in epoch {self.epoch + 1}, batch "
-                f"{batch + 1}", self.learning_rate,
-            ))
-
-
-def _diverged_message(what: str, learning_rate) -> str:
-    return (
-        f"Training diverged: {what}, so the network would predict NaN. Lower "
-        f"learning_rate (now {learning_rate!r}), check a custom loss, and check the "
-        "class and sample weights and the intensity range of the images."
-    )
-
-
-def _check_finite_weights(model, learning_rate) -> None:
-    if not all(np.isfinite(w).all() for w in model.get_weights()):
-        raise ValueError(_diverged_message("some network weights are NaN or infinite",
-                                           learning_rate))
-
-
-def _check_label_columns(labels: np.ndarray) -> None:
-    """Every label of a multilabel y needs positives and negatives to be learned."""
-    counts = labels.sum(axis=0)
-    bad = np.flatnonzero((counts == 0) | (counts == labels.shape[0]))
-    if bad.size:
-        raise ValueError(
-            f"Labels {bad.tolist()} of the multilabel y have a single value (all 0 or all "
-            "1); a label needs positive and negative samples to be learned, otherwise its "
-            "probability means nothing. Drop those columns or add samples."
-        )
-
-
-def _binary_dict(class_weight, classes):
-    """A binary class_weight dict keyed by label, as {0: w_neg, 1: w_pos}."""
-    if not isinstance(class_weight, dict):
-        raise ValueError(
-            f"class_weight must be None, 'balanced' or a dict for binary targets; got "
-            f"{class_weight!r}."
-        )
-    return {i: float(class_weight.get(c, 1.0)) for i, c in enumerate(classes.tolist())}
 
 
 __all__ = ["CNNClassifier", "ARCHITECTURES"]
