@@ -61,7 +61,7 @@ def test_grid_search_on_a_local_dask_cluster(data, sequential):
     assert on_dask.best_params_ == on_dask.cv_results_["params"][int(np.argmax(scores))]
     # The same search as a sequential run. A Dask worker's event loop draws from Python's
     # global random, which Keras seeds its initializers from: this used to make the first
-    # fit on a worker differ (see _ThreadRandom in skmedimg/_classifier.py).
+    # fit on a worker differ (see skmedimg/_keras_compat.py).
     np.testing.assert_allclose(scores, sequential.cv_results_["mean_test_score"], atol=1e-6)
     assert on_dask.best_params_ == sequential.best_params_
     assert on_dask.predict(data[0][:5]).shape == (5,)
