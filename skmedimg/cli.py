@@ -336,7 +336,7 @@ def _save_plots(out, y_test, scores, tuner, *, source, labels):
         ("threshold_curve.png", ThresholdCurveDisplay.from_predictions(
             y_test, scores, title=title, **common)),
         ("pr_curve.png", OperatingPointDisplay.from_predictions(
-            y_test, scores, panels=["pr"], **common)),
+            y_test, scores, display_labels=labels, panels=["pr"], **common)),
         ("confusion_matrix.png", OperatingPointDisplay.from_predictions(
             y_test, scores, display_labels=labels, panels=["confusion_matrix"], **common)),
     ):
