@@ -296,14 +296,13 @@ def _stability(tuner) -> str:
 def _side_by_side(at_half, tuned, threshold: float) -> str:
     rows = ["sensitivity", "specificity", "ppv", "npv", "f2", "g_mean", "balanced_accuracy",
             "auc"]
-    a = at_half.to_dict()["sections"][0]["metrics"]
-    b = tuned.to_dict()["sections"][0]["metrics"]
+    a, b = (report.to_dict()["sections"][0] for report in (at_half, tuned))
     lines = [f"{'metric':<20}{'threshold 0.5':>16}{f'tuned ({threshold:.4g})':>22}"]
     for r in rows:
-        if r in a and r in b:
-            lines.append(f"{r:<20}{_num(a[r]['value']):>16}{_num(b[r]['value']):>22}")
-    cm_a = at_half.to_dict()["sections"][0]["confusion_matrix"]
-    cm_b = tuned.to_dict()["sections"][0]["confusion_matrix"]
+        if r in a["metrics"] and r in b["metrics"]:
+            lines.append(f"{r:<20}{_num(a['metrics'][r]['value']):>16}"
+                         f"{_num(b['metrics'][r]['value']):>22}")
+    cm_a, cm_b = a["confusion_matrix"], b["confusion_matrix"]
     lines.append(f"{'missed (FN)':<20}{cm_a[1][0]:>16d}{cm_b[1][0]:>22d}")
     lines.append(f"{'false alarms (FP)':<20}{cm_a[0][1]:>16d}{cm_b[0][1]:>22d}")
     return "\n".join(lines)
