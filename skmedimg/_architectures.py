@@ -1,13 +1,14 @@
 """Named network builders and the in-model intensity rescaling.
 
-Every network starts with :class:`IntensityRescaling`, so images travel in their stored
-dtype (uint8, uint16, float) until a batch enters the model: the training set is never
-cast to a float32 copy as a whole.
+Every network starts with :class:`IntensityRescaling`, so images and volumes travel in
+their stored dtype (uint8, uint16, int16, float) until a batch enters the model: the
+training set is never cast to a float32 copy as a whole.
 """
 
 from __future__ import annotations
 
 import inspect
+import numbers
 import random
 
 import keras
@@ -19,43 +20,79 @@ RESCALE_MODES = ("auto", "dtype", "minmax", "zscore", "none")
 
 @keras.saving.register_keras_serializable(package="skmedimg")
 class IntensityRescaling(layers.Layer):
-    """Cast a batch of images to float32 and normalise its intensities.
+    """Cast a batch of images or volumes to float32 and normalise its intensities.
+
+    Per-sample statistics (``"minmax"``, ``"zscore"``) are taken over every non-batch
+    axis: all pixels (voxels) and channels of one image (volume).
 
     Parameters
     ----------
-    mode : {"dtype", "minmax", "zscore", "none"}
+    mode : {"dtype", "minmax", "zscore", "window", "none"}
         ``"dtype"`` divides by ``scale`` (the integer dtype's maximum, 255 for uint8);
-        ``"minmax"`` maps each image to [0, 1]; ``"zscore"`` gives each image zero mean
-        and unit variance (usual for MRI); ``"none"`` only casts.
+        ``"minmax"`` maps each sample to [0, 1]; ``"zscore"`` gives each sample zero
+        mean and unit variance (usual for MRI); ``"window"`` clips to ``window`` =
+        (low, high) and maps it to [0, 1] (e.g. a CT window in Hounsfield units);
+        ``"none"`` only casts.
     scale : float, default=1.0
         Divisor for ``mode="dtype"``.
+    window : (float, float), default=None
+        The intensity window of ``mode="window"``.
     """
 
-    def __init__(self, mode="dtype", scale=1.0, **kwargs):
+    def __init__(self, mode="dtype", scale=1.0, window=None, **kwargs):
         super().__init__(**kwargs)
         self.mode = mode
         self.scale = float(scale)
+        self.window = None if window is None else tuple(float(v) for v in window)
+        if mode == "window" and self.window is None:
+            raise ValueError("IntensityRescaling(mode='window') needs window=(low, high).")
 
     def call(self, x):
         x = ops.cast(x, "float32")
+        axes = tuple(range(1, len(x.shape)))
         if self.mode == "dtype":
             return x / self.scale
         if self.mode == "minmax":
-            lo = ops.min(x, axis=(1, 2, 3), keepdims=True)
-            hi = ops.max(x, axis=(1, 2, 3), keepdims=True)
+            lo = ops.min(x, axis=axes, keepdims=True)
+            hi = ops.max(x, axis=axes, keepdims=True)
             return (x - lo) / ops.maximum(hi - lo, 1e-7)
         if self.mode == "zscore":
-            mean = ops.mean(x, axis=(1, 2, 3), keepdims=True)
-            std = ops.std(x, axis=(1, 2, 3), keepdims=True)
+            mean = ops.mean(x, axis=axes, keepdims=True)
+            std = ops.std(x, axis=axes, keepdims=True)
             return (x - mean) / ops.maximum(std, 1e-7)
+        if self.mode == "window":
+            low, high = self.window
+            return (ops.clip(x, low, high) - low) / (high - low)
         return x
 
     def get_config(self):
-        return {**super().get_config(), "mode": self.mode, "scale": self.scale}
+        return {**super().get_config(), "mode": self.mode, "scale": self.scale,
+                "window": None if self.window is None else list(self.window)}
 
 
-def resolve_rescale(rescale: str, dtype: np.dtype) -> tuple[str, float]:
-    """The concrete rescaling mode and divisor for images of ``dtype``."""
+def check_rescale_window(rescale) -> tuple[float, float]:
+    """``rescale=(low, high)`` as two floats: finite numbers with ``low < high``."""
+    values = tuple(rescale) if isinstance(rescale, (tuple, list)) else ()
+    if not (
+        len(values) == 2
+        and all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+                and np.isfinite(v) for v in values)
+        and values[0] < values[1]
+    ):
+        raise ValueError(
+            f"rescale must be one of {RESCALE_MODES} or an intensity window (low, high) of "
+            f"two finite numbers with low < high, e.g. rescale=(-1000, 400) for CT in "
+            f"Hounsfield units; got {rescale!r}."
+        )
+    return float(values[0]), float(values[1])
+
+
+def resolve_rescale(rescale, dtype: np.dtype) -> tuple[str, float]:
+    """The concrete rescaling mode and divisor for images of ``dtype``; an intensity
+    window ``(low, high)`` gives ``("window", 1.0)`` (its bounds: :func:`check_rescale_window`)."""
+    if not isinstance(rescale, str):
+        check_rescale_window(rescale)
+        return "window", 1.0
     if rescale not in RESCALE_MODES:
         raise ValueError(f"Unknown rescale {rescale!r}; expected one of {RESCALE_MODES}.")
     if rescale == "auto":
@@ -93,19 +130,22 @@ def _glorot(rng):
 
 
 def _small_cnn(inputs, *, filters=(16, 32, 64), dropout=0.2, rng=None):
-    """Three conv blocks and global pooling: trains on 28x28 images on a CPU in seconds.
+    """Three conv blocks and global pooling: trains on 28x28 images on a CPU in seconds,
+    and, with 3-D convolutions for 5-D (volume) inputs, on 28x28x28 volumes in minutes.
 
     Every random layer gets its seed from ``rng`` (in construction order).
     """
+    volumes = len(inputs.shape) == 5
+    conv = layers.Conv3D if volumes else layers.Conv2D
+    pool = layers.MaxPooling3D if volumes else layers.MaxPooling2D
     x = inputs
     for i, f in enumerate(filters):
-        x = layers.Conv2D(f, 3, padding="same", use_bias=False,
-                          kernel_initializer=_glorot(rng))(x)
+        x = conv(f, 3, padding="same", use_bias=False, kernel_initializer=_glorot(rng))(x)
         x = layers.BatchNormalization(momentum=0.9)(x)
         x = layers.Activation("relu")(x)
         if i < len(filters) - 1:
-            x = layers.MaxPooling2D(2)(x)
-    x = layers.GlobalAveragePooling2D()(x)
+            x = pool(2)(x)
+    x = (layers.GlobalAveragePooling3D if volumes else layers.GlobalAveragePooling2D)()(x)
     if dropout:
         x = layers.Dropout(dropout, seed=layer_seed(rng))(x)
     return x
@@ -123,12 +163,26 @@ BACKBONES = {
 ARCHITECTURES = ("small_cnn", *BACKBONES)
 
 
-def min_image_size(architecture) -> int:
-    """Smallest height/width a named architecture accepts (8 for custom models)."""
+def min_image_size(architecture, spatial_dims: int = 2) -> int:
+    """Smallest height/width (and depth, for volumes) a named architecture accepts: 8 for
+    ``small_cnn`` images and volumes, 1 for custom models; a backbone given volumes
+    raises (see :func:`check_volume_architecture`)."""
+    if spatial_dims == 3:
+        check_volume_architecture(architecture)
     if isinstance(architecture, str):
         check_architecture_name(architecture)
         return BACKBONES[architecture][1] if architecture in BACKBONES else 8
     return 1
+
+
+def check_volume_architecture(architecture) -> None:
+    """keras.applications backbones are 2-D networks: refuse them for volumes."""
+    if isinstance(architecture, str) and architecture in BACKBONES:
+        raise ValueError(
+            f"architecture={architecture!r} is a 2-D keras.applications backbone and cannot "
+            "take 3-D volumes; use architecture='small_cnn' (3-D convolutions for volumes), "
+            "a callable building a 3-D keras.Model, or such a keras.Model."
+        )
 
 
 def check_architecture_name(name: str) -> None:
@@ -157,6 +211,8 @@ def _check_model_kwargs(name, builder, model_kwargs, owned=()) -> None:
 
 
 def _backbone(name, inputs, weights, input_shape, model_kwargs):
+    if len(input_shape) == 4:
+        check_volume_architecture(name)
     ctor_name, _ = BACKBONES[name]
     ctor = getattr(keras.applications, ctor_name)
     _check_model_kwargs(name, ctor, model_kwargs, owned=_BACKBONE_OWNED)
@@ -187,12 +243,13 @@ def _backbone(name, inputs, weights, input_shape, model_kwargs):
 def build_network(
     architecture,
     *,
-    input_shape: tuple[int, int, int],
+    input_shape: tuple[int, ...],
     n_outputs: int,
     output_activation: str,
     rescale_mode: str,
     rescale_scale: float,
     input_dtype: str,
+    rescale_window: tuple[float, float] | None = None,
     weights=None,
     meta=None,
     model_kwargs=None,
@@ -200,12 +257,14 @@ def build_network(
 ) -> keras.Model:
     """Rescaling layer + architecture body + output layer, as one functional model.
 
-    ``rng`` seeds the layers built here (all of ``small_cnn``, the output layer of the
-    backbones); ``None`` leaves the seeds to Keras.
+    ``input_shape`` is (height, width, channels) for images, (depth, height, width,
+    channels) for volumes. ``rng`` seeds the layers built here (all of ``small_cnn``,
+    the output layer of the backbones); ``None`` leaves the seeds to Keras.
     """
     model_kwargs = dict(model_kwargs or {})
     inputs = keras.Input(shape=input_shape, dtype=input_dtype, name="image")
-    x = IntensityRescaling(rescale_mode, rescale_scale, name="rescale")(inputs)
+    x = IntensityRescaling(rescale_mode, rescale_scale, window=rescale_window,
+                           name="rescale")(inputs)
     if isinstance(architecture, str):
         check_architecture_name(architecture)
         if architecture == "small_cnn":

@@ -34,6 +34,8 @@ from ._architectures import (
     ARCHITECTURES,
     RESCALE_MODES,
     build_network,
+    check_rescale_window,
+    check_volume_architecture,
     min_image_size,
     resolve_rescale,
 )
@@ -55,6 +57,7 @@ from ._classifier_checks import (  # noqa: F401 - re-exported
     _check_weight_dict,
     _Range,
     _to_4d,
+    _with_channel_axis,
 )
 from ._keras_compat import keras_default_seeds_from
 from ._losses import LOSS_NAMES, SURROGATE_LOSSES, make_loss
@@ -66,7 +69,17 @@ from ._seeding import (  # noqa: F401 - re-exported
 )
 from ._sklearn_compat import HasMethods, StrOptions, _fit_context
 from ._targets import NetworkTargetEncoder, per_label_weights
-from ._validation import check_images, check_random_seed, image_shape
+from ._validation import (
+    as_pixel_array,
+    check_images,
+    check_random_seed,
+    image_shape,
+    is_lazy_images,
+    resolve_spatial_dims,
+)
+
+_AXES = {2: "height, width, channels", 3: "depth, height, width, channels"}
+_KIND = {2: "images", 3: "volumes"}
 
 
 @contextlib.contextmanager
@@ -107,14 +120,14 @@ def _seeded(seed: int | None):
 
 
 class CNNClassifier(KerasClassifier):
-    """Convolutional network classifier for (imbalanced) medical images.
+    """Convolutional network classifier for (imbalanced) medical images and volumes.
 
-    A :class:`scikeras.wrappers.KerasClassifier` for image arrays that behaves like any
-    scikit-learn classifier: it clones, pickles, runs in ``Pipeline``,
-    ``GridSearchCV``, ``cross_validate`` and ``TunedThresholdClassifierCV``, and its
-    ``predict_proba`` follows scikit-learn's layout. Images stay in their stored dtype
-    until a batch enters the network, where an :class:`IntensityRescaling` layer casts
-    and normalises them.
+    A :class:`scikeras.wrappers.KerasClassifier` for image arrays (X-ray, dermoscopy,
+    slices) and 3-D volumes (CT, MRI) that behaves like any scikit-learn classifier: it
+    clones, pickles, runs in ``Pipeline``, ``GridSearchCV``, ``cross_validate`` and
+    ``TunedThresholdClassifierCV``, and its ``predict_proba`` follows scikit-learn's
+    layout. Images stay in their stored dtype until a batch enters the network, where an
+    :class:`IntensityRescaling` layer casts and normalises them.
 
     Read more in the :ref:`User Guide <remedies>`.
 
@@ -122,12 +135,14 @@ class CNNClassifier(KerasClassifier):
     ----------
     architecture : str, callable or keras.Model, default="small_cnn"
         ``"small_cnn"`` (three conv blocks; trains on 28x28 images on a CPU in
-        seconds), a ``keras.applications`` backbone by name (``"resnet50"``,
-        ``"mobilenet_v2"``, ``"vgg16"``, ``"vgg19"``, ``"efficientnet_b0"``,
-        ``"densenet121"``), a callable ``f(meta, **model__kwargs)`` returning a
-        ``keras.Model`` that maps rescaled images to ``meta["n_outputs_"]`` outputs
-        with activation ``meta["output_activation_"]``, or such a ``keras.Model``
-        (it is cloned, never trained in place).
+        seconds, and with 3-D convolutions on 28x28x28 volumes in minutes), a
+        ``keras.applications`` backbone by name (``"resnet50"``, ``"mobilenet_v2"``,
+        ``"vgg16"``, ``"vgg19"``, ``"efficientnet_b0"``, ``"densenet121"``; 2-D images
+        only), a callable ``f(meta, **model__kwargs)`` returning a ``keras.Model`` that
+        maps rescaled images of shape ``meta["input_shape_"]`` (``meta["spatial_dims_"]``
+        spatial axes) to ``meta["n_outputs_"]`` outputs with activation
+        ``meta["output_activation_"]``, or such a ``keras.Model`` (it is cloned, never
+        trained in place).
     weights : None or str, default=None
         Backbone weights: ``None`` (random init) or the path of a local weights file.
         Nothing is ever downloaded.
@@ -162,20 +177,33 @@ class CNNClassifier(KerasClassifier):
         weights are restored.
     monitor : str, default="val_loss"
         Validation quantity watched by early stopping (e.g. ``"val_auc"``).
-    rescale : {"auto", "dtype", "minmax", "zscore", "none"}, default="auto"
+    rescale : {"auto", "dtype", "minmax", "zscore", "none"} or (float, float), \
+            default="auto"
         Intensity normalisation inside the network: ``"dtype"`` divides integer images
         by their bit depth's maximum (255 for 8-bit, 65535 for 16-bit images),
-        ``"minmax"`` maps each image to [0, 1], ``"zscore"`` standardises each image
-        (usual for MRI), ``"none"`` only casts. ``"auto"`` is ``"dtype"`` for integer
+        ``"minmax"`` maps each image (volume) to [0, 1], ``"zscore"`` standardises each
+        image (usual for MRI), ``"none"`` only casts, and a tuple ``(low, high)`` of
+        finite numbers with ``low < high`` is an intensity window: values are clipped
+        to [low, high] and mapped to [0, 1], the same for every image (e.g.
+        ``(-1000, 400)`` for CT in Hounsfield units; the usual way to train on signed
+        int16 CT volumes, which keep their dtype). ``"auto"`` is ``"dtype"`` for integer
         and ``"minmax"`` for floating-point images. The bit depth of uint8 and uint16
-        images is their dtype; images of any other integer dtype (int32, int64 — a
-        nested list of ints —, uint32…) are read by the values seen in ``fit``: all in
+        images is their dtype; images of any other integer dtype (int16, int32, int64 —
+        a nested list of ints —, uint32…) are read by the values seen in ``fit``: all in
         [0, 255] is treated exactly like the uint8 array of the same values, all in
         [0, 65535] like the uint16 one, and anything else (e.g. signed CT Hounsfield
-        units) is refused with a ``ValueError``: window such data yourself and pass
-        floats, or choose ``"minmax"``/``"zscore"``. ``predict`` casts integer images
-        to the dtype fixed in ``fit`` and refuses values that do not fit it, so both
-        see the same scaling.
+        units) is refused by ``"auto"`` and ``"dtype"`` with a ``ValueError`` rather
+        than guessed: pass a window ``(low, high)``, or ``"minmax"``/``"zscore"``.
+        ``predict`` casts integer images to the dtype fixed in ``fit`` and refuses
+        values that do not fit it, so both see the same scaling.
+    spatial_dims : {"auto", 2, 3}, default="auto"
+        How ``fit`` reads ``X``: ``2`` images ``(n, H, W)`` or ``(n, H, W, C)``, ``3``
+        volumes ``(n, D, H, W)`` or ``(n, D, H, W, C)``. ``"auto"`` reads 3-D arrays
+        as images, 5-D arrays as volumes and 4-D arrays as images when their last axis
+        has 1 to 4 entries (channels); other 4-D arrays, e.g. ``(n, 28, 28, 28)``, are
+        ambiguous and refused: pass ``spatial_dims=3`` (or add a channel axis,
+        ``X[..., None]``). Volumes made or loaded by skmedimg are 5-D. ``predict``
+        reads ``X`` as the kind fitted (``spatial_dims_``).
     sampler : imblearn sampler or None, default=None
         Balance every epoch on the fly: the sampler's indices are redrawn each epoch and
         augmenting samplers augment the drawn duplicates per batch, so the training set
@@ -209,10 +237,13 @@ class CNNClassifier(KerasClassifier):
     target_encoder_ : NetworkTargetEncoder
         The fitted :attr:`target_encoder`: maps ``y`` to the network's training targets
         and its outputs back to ``classes_`` and ``predict_proba``'s layout.
+    spatial_dims_ : int
+        2 when fitted on images, 3 when fitted on volumes.
     image_shape_ : tuple of int
-        (height, width, channels) of the training images.
+        (height, width, channels) of the training images, or (depth, height, width,
+        channels) of the training volumes.
     n_features_in_ : int
-        Pixels per image, ``height * width * channels``.
+        Values per image (volume): the product of ``image_shape_``.
     X_dtype_ : numpy.dtype
         Dtype of the network's input: that of the training images, except that integer
         images of another dtype are stored as uint8 or uint16 by their values (see
@@ -252,6 +283,16 @@ class CNNClassifier(KerasClassifier):
     (3, 2)
     >>> clf.classes_
     array([0, 1])
+
+    CT volumes in Hounsfield units train with an intensity window:
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> ct = rng.integers(-1024, 1500, size=(20, 8, 8, 8), dtype=np.int16)
+    >>> clf = CNNClassifier(epochs=1, validation_fraction=0, rescale=(-1000, 400),
+    ...                     spatial_dims=3, random_state=0).fit(ct, [0, 1] * 10)
+    >>> clf.spatial_dims_, clf.image_shape_
+    (3, (8, 8, 8, 1))
     """
 
     def __init__(
@@ -269,6 +310,7 @@ class CNNClassifier(KerasClassifier):
         patience=5,
         monitor="val_loss",
         rescale="auto",
+        spatial_dims="auto",
         sampler=None,
         metrics="auto",
         callbacks=None,
@@ -291,6 +333,7 @@ class CNNClassifier(KerasClassifier):
         self.patience = patience
         self.monitor = monitor
         self.rescale = rescale
+        self.spatial_dims = spatial_dims
         self.sampler = sampler
         self.metrics = metrics
         self.callbacks = callbacks
@@ -318,7 +361,9 @@ class CNNClassifier(KerasClassifier):
         "validation_fraction": [_Range(Real, 0, 1, closed="left")],
         "patience": [_Range(Integral, 0, None, closed="left"), None],
         "monitor": [str],
-        "rescale": [StrOptions(set(RESCALE_MODES))],
+        # A window (low, high) is checked in _check_params.
+        "rescale": [StrOptions(set(RESCALE_MODES)), tuple, list],
+        "spatial_dims": [StrOptions({"auto"}), _Range(Integral, 2, 3, closed="both")],
         "sampler": [HasMethods(["fit_resample"]), None],
         "metrics": [StrOptions({"auto"}), list, tuple, None],
         "callbacks": [list, Mapping, keras.callbacks.Callback, None],
@@ -413,7 +458,9 @@ class CNNClassifier(KerasClassifier):
 
     def _check_params(self) -> None:
         """What ``_parameter_constraints`` cannot say: files, Keras names, class weight
-        values and routed Keras arguments."""
+        values, an intensity window and routed Keras arguments."""
+        if not isinstance(self.rescale, str):
+            check_rescale_window(self.rescale)
         self._check_weights()
         self._check_optimizer()
         _check_class_weight_values(self.class_weight)
@@ -512,13 +559,30 @@ class CNNClassifier(KerasClassifier):
 
     # ---------------------------------------------------------------- checks
     def _check_X(self, X, *, reset: bool) -> np.ndarray:
-        X = check_images(X, min_size=min_image_size(self.architecture))
-        X = _to_4d(X)
+        X = as_pixel_array(X)
         if reset:
-            return _as_bit_depth(X, self.rescale) if self.rescale in ("auto", "dtype") else X
+            dims = resolve_spatial_dims(X.shape, self.spatial_dims)
+            if dims == 3:
+                check_volume_architecture(self.architecture)
+        else:
+            dims = self.spatial_dims_
+            if X.ndim == {2: 5, 3: 3}[dims]:  # unambiguously the other kind
+                raise ValueError(
+                    f"X of shape {X.shape} holds {_KIND[5 - dims]}, but this "
+                    f"{type(self).__name__} was fitted on {_KIND[dims]} of shape "
+                    f"{self.image_shape_} ({_AXES[dims]}); pass {_KIND[dims]} of that shape."
+                )
+        # At predict the fitted shape is checked instead, which says more than a size.
+        min_size = min_image_size(self.architecture, dims) if reset else None
+        X = check_images(X, min_size=min_size, spatial_dims=dims)
+        X = _with_channel_axis(X, dims)
+        if reset:
+            if isinstance(self.rescale, str) and self.rescale in ("auto", "dtype"):
+                return _as_bit_depth(X, self.rescale)
+            return X
         if tuple(X.shape[1:]) != self.image_shape_:
             raise ValueError(
-                f"X has images of shape {tuple(X.shape[1:])} (height, width, channels), but "
+                f"X has {_KIND[dims]} of shape {tuple(X.shape[1:])} ({_AXES[dims]}), but "
                 f"this {type(self).__name__} was fitted on {self.image_shape_}."
             )
         if X.dtype != self.X_dtype_ and X.dtype.kind in "ui" and self.X_dtype_.kind in "ui":
@@ -643,6 +707,7 @@ class CNNClassifier(KerasClassifier):
             output_activation=enc.output_activation,
             rescale_mode=mode,
             rescale_scale=scale,
+            rescale_window=check_rescale_window(self.rescale) if mode == "window" else None,
             input_dtype=str(self.X_dtype_) if self.X_dtype_.kind in "uif" else "float32",
             weights=self.weights,
             meta=meta,
@@ -674,7 +739,8 @@ class CNNClassifier(KerasClassifier):
         self.classes_ = self.target_encoder_.classes_
         self.n_classes_ = len(self.classes_)
         self.target_type_ = self.target_encoder_.target_type_
-        self.image_shape_ = image_shape(X)
+        self.spatial_dims_ = X.ndim - 2
+        self.image_shape_ = image_shape(X, self.spatial_dims_)
         self.n_features_in_ = int(np.prod(self.image_shape_))
         self.X_dtype_ = X.dtype
         self._check_class_weight()
@@ -702,7 +768,8 @@ class CNNClassifier(KerasClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
+        X : array-like of shape (n_samples, height, width[, channels]) or \
+                (n_samples, depth, height, width[, channels])
             Images that fix the input shape and dtype of the network (see :meth:`fit`).
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Targets that fix the classes and the output layer.
@@ -738,9 +805,11 @@ class CNNClassifier(KerasClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
-            Images, uint8, uint16 or float; never copied to float32 as a whole. Other
-            integer dtypes are read as 8- or 16-bit images by their values (see
+        X : array-like of shape (n_samples, height, width[, channels]) or \
+                (n_samples, depth, height, width[, channels])
+            Images or volumes (read as ``spatial_dims`` says), uint8, uint16, int16 or
+            float; never copied to float32 as a whole. Other integer dtypes are read as
+            8- or 16-bit images by their values, unless ``rescale`` is a window (see
             ``rescale``).
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Binary or multiclass labels (ints or strings) or a multilabel indicator
@@ -770,8 +839,10 @@ class CNNClassifier(KerasClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
-            A batch of images, of the shape and (integer) bit depth of the first batch.
+        X : array-like of shape (n_samples, height, width[, channels]) or \
+                (n_samples, depth, height, width[, channels])
+            A batch of images (volumes), of the shape and (integer) bit depth of the
+            first batch.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Its targets.
         classes : array-like of shape (n_classes,), default=None
@@ -933,6 +1004,18 @@ class CNNClassifier(KerasClassifier):
             validation_data=validation_data,
             callbacks=self._fit_callbacks_for(validation_data is not None),
         )
+        lazy = is_lazy_images(X)
+        if lazy:
+            # Read one batch at a time, batched and shuffled as Keras does for arrays.
+            from ._lazy_feed import lazy_fit_data
+
+            batch_size = fit_args.pop("batch_size", self.batch_size)
+            shuffle = fit_args.pop("shuffle", True)
+            if validation_data is not None:
+                fit_args["validation_data"] = lazy_fit_data(
+                    *validation_data, shuffle=False,
+                    batch_size=fit_args.pop("validation_batch_size", None) or batch_size,
+                )
         if self.sampler is not None:
             from .samplers import BalancedBatchDataset
 
@@ -941,6 +1024,10 @@ class CNNClassifier(KerasClassifier):
                 y_encoded=Y, sample_weight=sample_weight, random_state=seed,
             )
             return self.model_.fit(dataset, **fit_args)
+        if lazy:
+            data = lazy_fit_data(X, Y, sample_weight, batch_size=batch_size, shuffle=shuffle,
+                                 seed=seed)
+            return self.model_.fit(data, shuffle=False, **fit_args)
         fit_args.setdefault("batch_size", self.batch_size)
         fit_args.setdefault("shuffle", True)
         return self.model_.fit(X, Y, sample_weight=sample_weight, **fit_args)
@@ -959,8 +1046,15 @@ class CNNClassifier(KerasClassifier):
                 and isinstance(batch_size, numbers.Integral) and batch_size >= 1
                 and keras.backend.backend() == "tensorflow"):
             forward = _compiled_forward(self.model_, X.dtype)
-            return np.concatenate([forward(X[start:start + batch_size]).numpy()
-                                   for start in range(0, len(X), batch_size)])
+            batches = (X.iter_batches(batch_size) if is_lazy_images(X) else
+                       (X[start:start + batch_size] for start in range(0, len(X), batch_size)))
+            return np.concatenate([forward(batch).numpy() for batch in batches])
+        if is_lazy_images(X):
+            from ._lazy_feed import LazyBatches
+
+            batches = LazyBatches(X, np.zeros(len(X)), batch_size=args.pop("batch_size"),
+                                  shuffle=False)
+            return self.model_.predict(batches, **args)
         # Progress bars, callbacks, steps, other backends: Keras' own loop.
         return self.model_.predict(X, **args)
 
@@ -969,8 +1063,9 @@ class CNNClassifier(KerasClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
-            Images of the fitted shape.
+        X : array-like of shape (n_samples, height, width[, channels]) or \
+                (n_samples, depth, height, width[, channels])
+            Images (or volumes) of the fitted kind and shape.
         **kwargs
             Extra arguments for ``keras.Model.predict`` (e.g. ``batch_size``).
 
@@ -988,8 +1083,9 @@ class CNNClassifier(KerasClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
-            Images of the fitted shape.
+        X : array-like of shape (n_samples, height, width[, channels]) or \
+                (n_samples, depth, height, width[, channels])
+            Images (or volumes) of the fitted kind and shape.
         **kwargs
             Extra arguments for ``keras.Model.predict`` (e.g. ``batch_size``).
 
@@ -1006,8 +1102,9 @@ class CNNClassifier(KerasClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
-            Images of the fitted shape.
+        X : array-like of shape (n_samples, height, width[, channels]) or \
+                (n_samples, depth, height, width[, channels])
+            Images (or volumes) of the fitted kind and shape.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             True labels.
         sample_weight : array-like of shape (n_samples,), default=None

@@ -18,6 +18,11 @@ def _to_4d(X: np.ndarray) -> np.ndarray:
     return X[..., np.newaxis] if X.ndim == 3 else X
 
 
+def _with_channel_axis(X: np.ndarray, spatial_dims: int) -> np.ndarray:
+    """Add the channel axis to (n, H, W) images or (n, D, H, W) volumes; a view."""
+    return X[..., np.newaxis] if X.ndim == spatial_dims + 1 else X
+
+
 _BIT_DEPTHS = (np.dtype(np.uint8), np.dtype(np.uint16))
 
 
@@ -29,7 +34,8 @@ def _as_bit_depth(X: np.ndarray, rescale: str) -> np.ndarray:
     int64) divided by 2**31 - 1 or 2**63 - 1 reaches the network as ~1e-5 or ~1e-17.
     Other integer dtypes are therefore read by their values: all in [0, 255] is an 8-bit
     image, all in [0, 65535] a 16-bit one; anything else (signed data such as CT
-    Hounsfield units) is refused with advice. uint8 and uint16 stay as they are.
+    Hounsfield units) is refused with advice: an intensity window ``rescale=(low, high)``
+    is the way to train on them (it never calls this). uint8 and uint16 stay as they are.
     """
     if X.dtype.kind not in "ui" or X.dtype in _BIT_DEPTHS:
         return X
@@ -41,9 +47,10 @@ def _as_bit_depth(X: np.ndarray, rescale: str) -> np.ndarray:
         f"X holds {X.dtype} pixel values in [{lo}, {hi}], which are neither 8-bit "
         f"[0, 255] nor 16-bit [0, 65535] intensities, so rescale={rescale!r} cannot tell "
         f"how to map them to [0, 1] (dividing by the {X.dtype} maximum would feed the "
-        "network near-zero inputs). For signed data such as CT Hounsfield units, window "
-        "the intensities yourself and pass floats in [0, 1] with rescale='none' (e.g. "
-        "(np.clip(X, -1000, 1000) + 1000) / 2000.0), or pass rescale='minmax' or "
+        "network near-zero inputs). For signed data such as CT Hounsfield units, pass an "
+        "intensity window rescale=(low, high), e.g. rescale=(-1000, 400): the network "
+        "clips the values to it and maps it to [0, 1]; or window the intensities yourself "
+        "and pass floats in [0, 1] with rescale='none', or pass rescale='minmax' or "
         "'zscore' (per-image scaling)."
     )
 

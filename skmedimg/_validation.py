@@ -13,51 +13,121 @@ import os
 import numpy as np
 from scipy.sparse import issparse
 
-IMAGE_SHAPE_HINT = "(n_samples, height, width) or (n_samples, height, width, channels)"
+IMAGES_HINT = "(n_samples, height, width) or (n_samples, height, width, channels)"
+VOLUMES_HINT = (
+    "(n_samples, depth, height, width) or (n_samples, depth, height, width, channels)"
+)
+IMAGE_SHAPE_HINT = f"{IMAGES_HINT} for images, {VOLUMES_HINT} for volumes"
+
+# 4-D arrays whose last axis has at most this many entries read as (n, H, W, C) images
+# under spatial_dims="auto" (grayscale, RGB, RGBA, a few MRI sequences).
+_MAX_AUTO_CHANNELS = 4
 
 
-def check_images(
-    X,
-    *,
-    name: str = "X",
-    min_size: int | None = None,
-    ensure_finite: bool = True,
-) -> np.ndarray:
-    """Validate a batch of images without copying or casting it.
+def _shape_of(X_or_shape) -> tuple:
+    if hasattr(X_or_shape, "shape"):
+        return tuple(X_or_shape.shape)
+    if isinstance(X_or_shape, tuple) and all(
+        isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in X_or_shape
+    ):
+        return X_or_shape
+    return tuple(np.shape(X_or_shape))
+
+
+def resolve_spatial_dims(X_or_shape, spatial_dims="auto", *, name: str = "X") -> int:
+    """How many spatial axes an array has: 2 (images) or 3 (volumes).
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, height, width) or (n_samples, height, width, channels)
-        Images. Integer (e.g. uint8, uint16) or floating dtypes are accepted.
+    X_or_shape : array-like or tuple of int
+        The array, or its shape.
+    spatial_dims : {"auto", 2, 3}, default="auto"
+        ``2``: images, ``(n, H, W)`` or ``(n, H, W, C)``. ``3``: volumes,
+        ``(n, D, H, W)`` or ``(n, D, H, W, C)``. ``"auto"``: 3-D arrays are images, 5-D
+        arrays volumes, 4-D arrays images when their last axis has 1 to 4 entries
+        (channels); any other 4-D array is ambiguous and refused.
     name : str, default="X"
         Name used in error messages.
-    min_size : int, optional
-        Smallest height and width accepted.
-    ensure_finite : bool, default=True
-        Reject NaN and infinite pixels of floating images.
 
     Returns
     -------
-    X : ndarray
-        ``np.asarray(X)``; the caller's array itself when it already is one. An object
-        array whose values are numbers is converted to float64, as scikit-learn's
-        ``check_array`` does.
+    spatial_dims : int
+        2 or 3.
 
     Raises
     ------
-    TypeError
-        When ``X`` is a sparse matrix, or its dtype is not a real number type (bool,
-        string, or objects that are not numbers).
     ValueError
-        Wrong number of dimensions, no images, an image smaller than ``min_size`` or
-        non-finite pixels.
+        When ``spatial_dims`` is not one of its values, the number of dimensions does not
+        fit it, or a 4-D array is ambiguous under ``"auto"``.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from skmedimg._validation import check_images
-    >>> check_images(np.zeros((2, 8, 8), dtype=np.uint8)).shape
-    (2, 8, 8)
+    >>> from skmedimg._validation import resolve_spatial_dims
+    >>> resolve_spatial_dims((10, 28, 28, 3)), resolve_spatial_dims((10, 28, 28, 28, 1))
+    (2, 3)
+    >>> resolve_spatial_dims((10, 28, 28, 28), spatial_dims=3)
+    3
+    """
+    if isinstance(spatial_dims, (bool, np.bool_)) or not (
+        (isinstance(spatial_dims, str) and spatial_dims == "auto")
+        or (isinstance(spatial_dims, numbers.Integral) and spatial_dims in (2, 3))
+    ):
+        raise ValueError(
+            f"spatial_dims must be 'auto', 2 (images) or 3 (volumes); got {spatial_dims!r}."
+        )
+    shape = _shape_of(X_or_shape)
+    ndim = len(shape)
+    got = f"got an array with ndim={ndim} and shape {shape}."
+    if spatial_dims == 2:
+        if ndim in (3, 4):
+            return 2
+        raise ValueError(
+            f"{name} must be an image array of shape {IMAGES_HINT} (spatial_dims=2); {got}"
+            + (" 5-D arrays are volumes: pass spatial_dims=3 or 'auto'." if ndim == 5 else "")
+            + (" Reshape your data to images first." if ndim < 3 else "")
+        )
+    if spatial_dims == 3:
+        if ndim in (4, 5):
+            return 3
+        raise ValueError(
+            f"{name} must be a volume array of shape {VOLUMES_HINT} (spatial_dims=3); {got}"
+            + (" 3-D arrays are 2-D images: pass spatial_dims=2 or 'auto'." if ndim == 3
+               else "")
+            + (" Reshape your data to volumes first." if ndim < 3 else "")
+        )
+    if ndim == 3:
+        return 2
+    if ndim == 5:
+        return 3
+    if ndim == 4:
+        if shape[3] <= _MAX_AUTO_CHANNELS:
+            return 2
+        raise ValueError(
+            f"{name} of shape {shape} is ambiguous: images with {shape[3]} channels "
+            f"(n_samples, height, width, channels) or volumes (n_samples, depth, height, "
+            f"width) without a channel axis. Pass spatial_dims=2 for images or "
+            f"spatial_dims=3 for volumes (or add a channel axis to volumes: X[..., None])."
+        )
+    raise ValueError(
+        f"{name} must be an image array of shape {IMAGE_SHAPE_HINT}; {got}"
+        + (" Reshape your data to images first." if ndim < 3 else "")
+    )
+
+
+def is_lazy_images(X) -> bool:
+    """A LazyImageArray, dask.array or zarr.Array: read batch by batch, never whole."""
+    module = type(X).__module__ or ""
+    return bool(getattr(type(X), "_skmedimg_lazy", False)) or (
+        module.startswith(("dask.array", "zarr")) and hasattr(X, "shape")
+    )
+
+
+def as_pixel_array(X, *, name: str = "X") -> np.ndarray:
+    """``X`` as an ndarray of real numbers, before any check of its shape.
+
+    Lists of arrays of different shapes, sparse matrices, complex numbers and values that
+    are not numbers are refused; an object array of numbers becomes float64, as with
+    scikit-learn's ``check_array``. The caller's ndarray is returned as it is.
     """
     if isinstance(X, (list, tuple)) and len(X) and all(hasattr(x, "shape") for x in X):
         shapes = {tuple(x.shape) for x in X}
@@ -72,6 +142,12 @@ def check_images(
             f"{name} is a sparse matrix ({type(X).__name__}); sparse matrices are not "
             f"supported for images. Pass a dense array of shape {IMAGE_SHAPE_HINT}."
         )
+    if is_lazy_images(X):
+        # Collections larger than memory stay on disk: shape and dtype are metadata (a
+        # LazyImageArray refuses non-real dtypes when it is made).
+        from .datasets._lazy import as_lazy_images
+
+        return as_lazy_images(X)
     X = np.asarray(X)
     if X.dtype.kind == "c":
         raise ValueError(f"Complex data not supported: {name} has dtype {X.dtype}.")
@@ -89,22 +165,84 @@ def check_images(
             f"{name} must hold real-valued pixels (unsigned/signed integers or floats); "
             f"got dtype {X.dtype}."
         )
-    if X.ndim not in (3, 4):
-        raise ValueError(
-            f"{name} must be an image array of shape {IMAGE_SHAPE_HINT}; got an array with "
-            f"ndim={X.ndim} and shape {X.shape}."
-            + (" Reshape your data to images first." if X.ndim < 3 else "")
-        )
+    return X
+
+
+def check_images(
+    X,
+    *,
+    name: str = "X",
+    min_size: int | None = None,
+    ensure_finite: bool = True,
+    spatial_dims="auto",
+) -> np.ndarray:
+    """Validate a batch of images or volumes without copying or casting it.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, height, width[, channels]) or \
+            (n_samples, depth, height, width[, channels])
+        Images or volumes. Integer (e.g. uint8, uint16, int16 such as CT Hounsfield
+        units) or floating dtypes are accepted.
+    name : str, default="X"
+        Name used in error messages.
+    min_size : int, optional
+        Smallest height and width (and depth, for volumes) accepted.
+    ensure_finite : bool, default=True
+        Reject NaN and infinite pixels of floating images.
+    spatial_dims : {"auto", 2, 3}, default="auto"
+        How to read ``X``: see :func:`resolve_spatial_dims`. A 4-D array whose last axis
+        has more than 4 entries needs ``spatial_dims=2`` (images with channels) or ``3``
+        (volumes without a channel axis).
+
+    Returns
+    -------
+    X : ndarray
+        ``np.asarray(X)``; the caller's array itself when it already is one. An object
+        array whose values are numbers is converted to float64, as scikit-learn's
+        ``check_array`` does.
+
+    Raises
+    ------
+    TypeError
+        When ``X`` is a sparse matrix, or its dtype is not a real number type (bool,
+        string, or objects that are not numbers).
+    ValueError
+        Wrong or ambiguous number of dimensions, no images, an image smaller than
+        ``min_size`` or non-finite pixels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmedimg._validation import check_images
+    >>> check_images(np.zeros((2, 8, 8), dtype=np.uint8)).shape
+    (2, 8, 8)
+    >>> check_images(np.zeros((2, 8, 8, 8), dtype=np.int16), spatial_dims=3).shape
+    (2, 8, 8, 8)
+    """
+    X = as_pixel_array(X, name=name)
+    dims = resolve_spatial_dims(X.shape, spatial_dims, name=name)
+    kind = "images" if dims == 2 else "volumes"
     if X.shape[0] == 0:
-        raise ValueError(f"{name} is empty: got 0 images (shape {X.shape}).")
-    if X.shape[1] == 0 or X.shape[2] == 0 or (X.ndim == 4 and X.shape[3] == 0):
-        raise ValueError(f"{name} has images with a zero-length axis (shape {X.shape}).")
-    if min_size is not None and min(X.shape[1], X.shape[2]) < min_size:
+        raise ValueError(f"{name} is empty: got 0 {kind} (shape {X.shape}).")
+    if 0 in X.shape[1:]:
+        raise ValueError(f"{name} has {kind} with a zero-length axis (shape {X.shape}).")
+    spatial = X.shape[1:1 + dims]
+    if min_size is not None and min(spatial) < min_size:
+        unit = "pixels" if dims == 2 else "voxels"
         raise ValueError(
-            f"{name} has images of {X.shape[1]}x{X.shape[2]} pixels, smaller than the "
-            f"{min_size}x{min_size} this model accepts; resize or choose another architecture."
+            f"{name} has {kind} of {'x'.join(map(str, spatial))} {unit}, smaller than the "
+            f"{'x'.join([str(min_size)] * dims)} this model accepts; resize or choose "
+            "another architecture."
         )
-    if ensure_finite and X.dtype.kind == "f":
+    if ensure_finite and X.dtype.kind == "f" and is_lazy_images(X):
+        n_bad = X.count_nonfinite()  # in chunks of ~64 MiB; remembered by the views
+        if n_bad:
+            raise ValueError(
+                f"{name} contains NaN or infinite pixel values ({n_bad} of {X.size} "
+                "pixels); clean or impute them first."
+            )
+    elif ensure_finite and X.dtype.kind == "f":
         # One sum (no boolean copy of X) is finite when every pixel is; finite pixels near
         # the float64 limit (e.g. 1e306) can overflow it too, so count before refusing.
         with np.errstate(over="ignore", invalid="ignore"):
@@ -119,9 +257,16 @@ def check_images(
     return X
 
 
-def image_shape(X: np.ndarray) -> tuple[int, int, int]:
-    """(height, width, channels) of a validated image batch; 1 channel for 3-D arrays."""
-    return (X.shape[1], X.shape[2], 1 if X.ndim == 3 else X.shape[3])
+def image_shape(X: np.ndarray, spatial_dims=None) -> tuple[int, ...]:
+    """(height, width, channels) of an image batch or (depth, height, width, channels) of
+    a volume batch; 1 channel when ``X`` has no channel axis.
+
+    ``spatial_dims`` (2 or 3) says which ``X`` holds; ``None`` reads it as
+    ``spatial_dims="auto"`` does (see :func:`resolve_spatial_dims`).
+    """
+    dims = resolve_spatial_dims(X, "auto" if spatial_dims is None else spatial_dims)
+    shape = tuple(int(d) for d in X.shape[1:])
+    return shape + (1,) if len(shape) == dims else shape
 
 
 def check_random_seed(random_state) -> int | None:

@@ -400,7 +400,7 @@ def test_callable_and_model_architectures(lesion_data):
     "X_bad,match",
     [
         (np.zeros(10), "ndim=1"),
-        (np.zeros((10, 16, 16, 1, 1)), "ndim=5"),
+        (np.zeros((10, 8, 8, 8, 1, 1)), "ndim=6"),  # 5-D arrays are volumes
         (np.zeros((10, 256)), "ndim=2"),
         (np.zeros((0, 16, 16)), "empty"),
         (np.full((10, 16, 16), np.nan), "NaN"),

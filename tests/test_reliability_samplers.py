@@ -122,7 +122,9 @@ def test_200_channels_equal_each_channel_augmented_alone():
     rng = np.random.default_rng(0)
     X = rng.random((20, 8, 8, 200)) * 250
     y = np.repeat([0, 1], [15, 5])
-    full, _ = AugmentingOverSampler(**GEOMETRY, random_state=0).fit_resample(X, y)
+    # 200 entries on the last axis: images with channels only when told (spatial_dims=2).
+    full, _ = AugmentingOverSampler(**GEOMETRY, random_state=0, spatial_dims=2
+                                    ).fit_resample(X, y)
     assert full.shape == (30, 8, 8, 200)
     for c in (0, 77, 128, 199):
         alone, _ = AugmentingOverSampler(**GEOMETRY, random_state=0).fit_resample(X[..., c], y)
@@ -136,10 +138,11 @@ def test_many_uint8_channels_equal_narrower_stacks(shape):
     path, so the wide result equals them channel for channel."""
     X = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
     y = np.repeat([0, 1], [shape[0] - shape[0] // 4, shape[0] // 4])
-    full, _ = AugmentingOverSampler(**GEOMETRY, random_state=0).fit_resample(X, y)
+    full, _ = AugmentingOverSampler(**GEOMETRY, random_state=0, spatial_dims=2
+                                    ).fit_resample(X, y)
     for start in (0, 120):
-        part, _ = AugmentingOverSampler(**GEOMETRY, random_state=0).fit_resample(
-            X[..., start : start + 10], y)
+        part, _ = AugmentingOverSampler(**GEOMETRY, random_state=0, spatial_dims=2
+                                        ).fit_resample(X[..., start : start + 10], y)
         np.testing.assert_array_equal(full[..., start : start + 10], part)
     np.testing.assert_array_equal(full[: len(X)], X)
 

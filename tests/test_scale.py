@@ -18,7 +18,7 @@ def _search(n_jobs):
     pipe = Pipeline([
         ("balance", AugmentingOverSampler(sampling_strategy=0.5, rotation=10, flip=True,
                                           random_state=0)),
-        ("cnn", CNNClassifier(epochs=4, batch_size=16, validation_fraction=0.0,
+        ("cnn", CNNClassifier(epochs=3, batch_size=16, validation_fraction=0.0,
                               random_state=0)),
     ])
     return GridSearchCV(pipe, {"cnn__class_weight": [None, "balanced"],
@@ -28,7 +28,7 @@ def _search(n_jobs):
 
 @pytest.fixture(scope="module")
 def data():
-    return make_lesion_images(300, weights=(0.85, 0.15), image_size=16, random_state=0)
+    return make_lesion_images(200, weights=(0.85, 0.15), image_size=16, random_state=0)
 
 
 @pytest.fixture(scope="module")

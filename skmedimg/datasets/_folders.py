@@ -8,6 +8,7 @@ Failures are reported as in every loader (see ``_loaders``); the log records go 
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from . import _loaders
+from ._lazy import write_collection
 from ._loaders import (
     ImageLoadError,
     _already_read,
@@ -48,6 +50,7 @@ def load_image_folder(
     on_error: str = "raise",
     n_jobs: int | None = None,
     return_X_y: bool = False,
+    out: str | os.PathLike | None = None,
 ):
     """Load images stored one sub-folder per class, read and resized with OpenCV.
 
@@ -93,14 +96,26 @@ def load_image_folder(
         :func:`joblib.parallel_config` context; ``-1`` uses all processors.
     return_X_y : bool, default=False
         Return ``(images, target)`` instead of a Bunch.
+    out : str or path-like, default=None
+        For collections larger than memory: decode and resize the images once into this
+        ``.npy`` file (or ``.zarr`` folder, with the optional ``zarr`` package) and return
+        them as a :class:`~skmedimg.datasets.LazyImageArray`, read batch by batch. Files are
+        decoded in parallel (``n_jobs``) about 64 MiB at a time, with progress in the
+        ``skmedimg.datasets`` log. The file is written as ``<out>.partial`` and renamed when
+        complete, so ``out`` never holds half a collection; rerunning the same call resumes
+        an interrupted write, and reuses a complete ``out`` without decoding anything. An
+        existing ``out`` written from other files or settings raises ``FileExistsError``; it
+        is never overwritten. Unreadable files are left out of ``out`` (and reported as
+        ``on_error`` says).
 
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
         Dictionary-like object with attributes:
 
-        images : ndarray of shape (n, H, W) or (n, H, W, 3)
-            The images, uint8, uint16 or float32 as stored in the files.
+        images : ndarray or LazyImageArray of shape (n, H, W) or (n, H, W, 3)
+            The images, uint8, uint16 or float32 as stored in the files; a
+            :class:`~skmedimg.datasets.LazyImageArray` of ``out`` when ``out`` is given.
         target : ndarray of shape (n,)
             Integer class labels, indices into ``target_names``.
         target_names : list of str
@@ -227,17 +242,30 @@ def load_image_folder(
         paths.extend(images)
         labels.extend([k] * len(images))
 
-    if size is not None:
-        _check_resized_memory(len(paths), size, 1 if color == "grayscale" else 3, image_size)
-    results = _loaders._read_many(paths, flags, size, n_jobs)
-    failures.extend((str(p), reason) for p, (_, reason) in zip(paths, results) if reason)
-    _handle_failures(failures, on_error, "files or folders")
+    if out is not None:
+        if on_error == "raise":  # before hours of decoding, not after
+            _handle_failures(failures, on_error, "files or folders")
+        images, write_failures, keep = write_collection(
+            out, paths, flags=flags, size=size, color=color, n_jobs=n_jobs, logger=logger
+        )
+        failures.extend(write_failures)
+        _handle_failures(failures, on_error, "files or folders")
+        if images is None:
+            raise ImageLoadError(f"No readable image found under {str(root)!r}.", failures)
+        kept_paths = [paths[i] for i in keep]
+    else:
+        if size is not None:
+            _check_resized_memory(len(paths), size, 1 if color == "grayscale" else 3,
+                                  image_size)
+        results = _loaders._read_many(paths, flags, size, n_jobs)
+        failures.extend((str(p), reason) for p, (_, reason) in zip(paths, results) if reason)
+        _handle_failures(failures, on_error, "files or folders")
 
-    keep = [i for i, (image, _) in enumerate(results) if image is not None]
-    if not keep:
-        raise ImageLoadError(f"No readable image found under {str(root)!r}.", failures)
-    kept_paths = [paths[i] for i in keep]
-    images = _stack([results[i][0] for i in keep], kept_paths, "images")
+        keep = [i for i, (image, _) in enumerate(results) if image is not None]
+        if not keep:
+            raise ImageLoadError(f"No readable image found under {str(root)!r}.", failures)
+        kept_paths = [paths[i] for i in keep]
+        images = _stack([results[i][0] for i in keep], kept_paths, "images")
     target = np.asarray([labels[i] for i in keep], dtype=np.int64)
 
     names = [p.name for p in class_dirs]

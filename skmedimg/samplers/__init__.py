@@ -1,7 +1,8 @@
 """Image samplers for imbalanced-learn, and balanced Keras batches without copies.
 
 imbalanced-learn's samplers validate ``X`` as a 2-D feature matrix; these accept image
-arrays ``(n, H, W)`` or ``(n, H, W, C)`` of any real dtype and keep imbalanced-learn's
+arrays ``(n, H, W)`` or ``(n, H, W, C)`` and volumes ``(n, D, H, W)`` or
+``(n, D, H, W, C)`` of any real dtype and keep imbalanced-learn's
 meaning of ``sampling_strategy``. ``BalancedBatchDataset`` (a Keras ``PyDataset``) is
 loaded lazily, so ``import skmedimg.samplers`` does not import TensorFlow.
 """

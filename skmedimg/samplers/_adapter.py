@@ -43,6 +43,9 @@ class ImageSamplerAdapter(ImageSamplerMixin, BaseSampler):
       features such as PCA components; the selected *original* images are returned,
       bit-exact, using the sampler's ``sample_indices_``.
 
+    Volumes ``(n, D, H, W[, C])`` are flattened and reshaped back the same way (any 3- to
+    5-D array: the layout does not matter to a flattened row).
+
     2-D input (rows of features: arrays, lists, DataFrames, sparse matrices) goes to the
     sampler as it is, so the adapter takes what the sampler takes and returns what it
     returns.
@@ -73,8 +76,8 @@ class ImageSamplerAdapter(ImageSamplerMixin, BaseSampler):
         samples, such as ``RandomOverSampler(shrinkage=...)``, the source of each row);
         only for samplers that expose them (not for SMOTE-like generators).
     n_features_in_ : int
-        Pixel values per image (``H * W * C``), as :class:`~skmedimg.CNNClassifier`
-        (the number of columns for 2-D rows).
+        Values per sample (``H * W * C``, or ``D * H * W * C`` for volumes), as
+        :class:`~skmedimg.CNNClassifier` (the number of columns for 2-D rows).
     feature_names_in_ : ndarray of str
         Column names of a DataFrame ``X`` (2-D rows); only when they are all strings.
 

@@ -30,7 +30,8 @@ code, the rest docstrings and the comments that justify each speed trick.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import numbers
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -62,7 +63,9 @@ class AugmentationSpec:
     """Validated augmentation parameters (see ``AugmentingOverSampler`` for meanings)."""
 
     rotation: float = 0.0
-    flip: str | None = None  # None, "horizontal", "vertical" or "both"
+    # None, "horizontal", "vertical", "both", or a tuple of axes of one sample (images:
+    # 0 = height, 1 = width; volumes: 0 = depth, 1 = height, 2 = width).
+    flip: str | tuple[int, ...] | None = None
     shift: float = 0.0
     zoom: float = 0.0
     blur: float = 0.0  # probability of blurring an image
@@ -71,6 +74,7 @@ class AugmentationSpec:
     contrast: float = 0.0
     gamma: float = 0.0
     n_operations: int | None = None
+    rotation_axes: tuple[int, ...] = (0,)  # volume axes rotations turn about
 
     @property
     def operations(self) -> tuple[str, ...]:
@@ -95,12 +99,16 @@ def make_spec(
     contrast=0.0,
     gamma=0.0,
     n_operations=None,
+    rotation_axes=(0,),
 ) -> AugmentationSpec:
     """Turn user-facing parameters (already type-checked) into an ``AugmentationSpec``."""
     if flip is True:
         flip = "horizontal"
     elif flip is False:
         flip = None
+    elif not isinstance(flip, str):
+        flip = _axes(flip, "flip", "flip=False for no flip")
+    rotation_axes = _axes(rotation_axes, "rotation_axes", "rotation=0 for no rotation")
     if blur is True:
         blur = 0.5
     blur = float(blur)
@@ -119,11 +127,62 @@ def make_spec(
         rotation=float(rotation), flip=flip, shift=float(shift), zoom=float(zoom), blur=blur,
         blur_sigma=(lo, hi), brightness=float(brightness), contrast=float(contrast),
         gamma=float(gamma), n_operations=None if n_operations is None else int(n_operations),
+        rotation_axes=rotation_axes,
     )
 
 
-def check_blur_size(spec: AugmentationSpec | None, height: int, width: int) -> None:
-    """Refuse blur sigmas wider than the images, before any pixel is touched.
+def _axes(value, name: str, instead: str) -> tuple[int, ...]:
+    """A non-empty tuple of distinct axes of one volume (0, 1 or 2), or a clear error."""
+    try:
+        axes = tuple(value)
+    except TypeError:
+        axes = None
+    if not axes or any(isinstance(a, (bool, np.bool_)) or not isinstance(a, numbers.Integral)
+                       or not 0 <= a <= 2 for a in axes) or len(set(axes)) < len(axes):
+        raise ValueError(
+            f"{name} must be a non-empty tuple of distinct axes of one image or volume "
+            f"(volumes: 0 = depth, 1 = height, 2 = width; images: 0 = height, 1 = width); "
+            f"got {value!r}. Use {instead}."
+        )
+    return tuple(sorted(int(a) for a in axes))
+
+
+# The named flips as axes counted from the last spatial axis (-1: width, -2: height).
+_NAMED_FLIPS = {"horizontal": (-1,), "vertical": (-2,), "both": (-2, -1)}
+
+
+def for_dims(spec: AugmentationSpec | None, spatial_dims: int):
+    """``spec`` with its flip in the form each engine reads: a name for images (as the
+    2-D engine draws them), a tuple of axes (0, 1, 2) for volumes."""
+    if spec is None or spec.flip is None:
+        return spec
+    if spatial_dims == 3:
+        if isinstance(spec.flip, str):
+            return replace(spec, flip=tuple(3 + a for a in _NAMED_FLIPS[spec.flip]))
+        return spec
+    if isinstance(spec.flip, str):
+        return spec
+    if 2 in spec.flip:
+        raise ValueError(
+            f"flip={spec.flip!r} names axis 2, which images do not have: images flip about "
+            "axis 0 (height: vertical flip) or 1 (width: horizontal flip)."
+        )
+    names = {(0,): "vertical", (1,): "horizontal", (0, 1): "both"}
+    return replace(spec, flip=names[spec.flip])
+
+
+def check_augmentation(spec: AugmentationSpec | None, spatial_shape) -> None:
+    """Refuse, before any pixel is touched, what cannot be done to samples of this
+    spatial shape ((H, W) or (D, H, W)): a blur wider than them, a flip of an axis they
+    do not have."""
+    if spec is None:
+        return
+    for_dims(spec, len(spatial_shape))
+    check_blur_size(spec, *spatial_shape)
+
+
+def check_blur_size(spec: AugmentationSpec | None, *sizes: int) -> None:
+    """Refuse blur sigmas wider than the images (or volumes), before any pixel is touched.
 
     A Gaussian whose +-2 sigma span covers the whole image averages it into a flat one,
     and its kernel (so its cost) grows with sigma: ``blur_sigma=(1e5, 1e5)`` would run
@@ -132,12 +191,14 @@ def check_blur_size(spec: AugmentationSpec | None, height: int, width: int) -> N
     """
     if spec is None or not spec.blur:
         return
-    limit = min(height, width) / 4
+    limit = min(sizes) / 4
     if spec.blur_sigma[1] > limit:
+        kind, axes, unit = (("images", "height, width", "pixels") if len(sizes) == 2
+                            else ("volumes", "depth, height, width", "voxels"))
         raise ValueError(
-            f"blur_sigma={spec.blur_sigma!r} is too wide for {height}x{width} images: a "
-            f"Gaussian blur with sigma above min(height, width) / 4 = {limit:g} pixels "
-            "averages the whole image into a flat one. Use sigmas of a few pixels, "
+            f"blur_sigma={spec.blur_sigma!r} is too wide for {'x'.join(map(str, sizes))} "
+            f"{kind}: a Gaussian blur with sigma above min({axes}) / 4 = {limit:g} {unit} "
+            f"averages the whole {kind[:-1]} into a flat one. Use sigmas of a few {unit}, "
             "e.g. blur_sigma=(0.5, 1.5)."
         )
 
@@ -151,8 +212,9 @@ def value_range(X: np.ndarray) -> tuple[float, float]:
     return float(X.min()), float(X.max())
 
 
-def _draw(spec: AugmentationSpec, m: int, height: int, width: int, rng) -> dict:
-    """Random parameters for ``m`` images; inactive steps get their identity value."""
+def active_steps(spec: AugmentationSpec, m: int, rng) -> dict:
+    """Which enabled step applies to each of ``m`` samples: all of them, or
+    ``n_operations`` of them chosen at random per sample."""
     ops = spec.operations
     if spec.n_operations is None:
         active = np.ones((m, len(ops)), dtype=bool)
@@ -164,7 +226,25 @@ def _draw(spec: AugmentationSpec, m: int, height: int, width: int, rng) -> dict:
         else:
             order = np.argsort(rng.random((m, len(ops))), axis=1)
             np.put_along_axis(active, order[:, :k], True, axis=1)
-    on = {op: active[:, i] for i, op in enumerate(ops)}
+    return {op: active[:, i] for i, op in enumerate(ops)}
+
+
+def draw_intensity(spec: AugmentationSpec, on: dict, m: int, rng, p: dict) -> None:
+    """Brightness, contrast and gamma of ``m`` samples into ``p`` (identity when off)."""
+    if "brightness" in on:
+        value = rng.uniform(-spec.brightness, spec.brightness, m)
+        p["brightness"] = np.where(on["brightness"], value, 0.0)
+    if "contrast" in on:
+        value = rng.uniform(1 - spec.contrast, 1 + spec.contrast, m)
+        p["contrast"] = np.where(on["contrast"], value, 1.0)
+    if "gamma" in on:
+        log_g = np.log1p(spec.gamma)
+        p["gamma"] = np.where(on["gamma"], np.exp(rng.uniform(-log_g, log_g, m)), 1.0)
+
+
+def _draw(spec: AugmentationSpec, m: int, height: int, width: int, rng) -> dict:
+    """Random parameters for ``m`` images; inactive steps get their identity value."""
+    on = active_steps(spec, m, rng)
     zeros = np.zeros(m)
     radius = 0.5 * np.hypot(height, width)
     # Grid steps: half a pixel of displacement at the image corner, so rounding a drawn
@@ -211,15 +291,7 @@ def _draw(spec: AugmentationSpec, m: int, height: int, width: int, rng) -> dict:
         if spec.n_operations is None:
             on["blur"] = on["blur"] & (rng.random(m) < spec.blur)
         p["sigma"] = np.where(on["blur"], sigma, 0.0)
-    if "brightness" in on:
-        value = rng.uniform(-spec.brightness, spec.brightness, m)
-        p["brightness"] = np.where(on["brightness"], value, 0.0)
-    if "contrast" in on:
-        value = rng.uniform(1 - spec.contrast, 1 + spec.contrast, m)
-        p["contrast"] = np.where(on["contrast"], value, 1.0)
-    if "gamma" in on:
-        log_g = np.log1p(spec.gamma)
-        p["gamma"] = np.where(on["gamma"], np.exp(rng.uniform(-log_g, log_g, m)), 1.0)
+    draw_intensity(spec, on, m, rng, p)
     return p
 
 
@@ -419,6 +491,7 @@ def augment_images(
     out: np.ndarray,
     intensity_range: tuple[float, float] | None = None,
     n_jobs: int | None = None,
+    spatial_dims: int | None = None,
 ) -> np.ndarray:
     """Write random augmentations of ``X[indices]`` into ``out`` (same dtype as ``X``).
 
@@ -445,6 +518,10 @@ def augment_images(
     n_jobs : int, default=None
         Threads for large images, in scikit-learn's meaning (``None``: 1 unless in a
         :func:`joblib.parallel_config` context; ``-1``: all processors).
+    spatial_dims : {2, 3}, default=None
+        2: ``X`` holds images; 3: volumes ``(n, D, H, W[, C])``, augmented by
+        :func:`skmedimg.samplers._volumes.augment_volumes`. ``None``: volumes when ``X``
+        is 5-D, images otherwise.
 
     Returns
     -------
@@ -454,8 +531,16 @@ def augment_images(
     m = len(indices)
     if m == 0:
         return out
+    if spatial_dims is None:
+        spatial_dims = 3 if X.ndim == 5 else 2
+    check_augmentation(spec, X.shape[1 : 1 + spatial_dims])
+    spec = for_dims(spec, spatial_dims)
+    if spatial_dims == 3:
+        from ._volumes import augment_volumes  # imports this module
+
+        return augment_volumes(X, indices, spec, rng=rng, out=out,
+                               intensity_range=intensity_range, n_jobs=n_jobs)
     n, height, width = X.shape[:3]
-    check_blur_size(spec, height, width)
     channels = 1 if X.ndim == 3 else X.shape[3]
     Xv = X.reshape(n, height, width, channels)
     outv = out.reshape(m, height, width, channels)

@@ -18,7 +18,14 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn_compat.utils.validation import validate_data
 
 from .._sklearn_compat import Interval
-from .._validation import IMAGE_SHAPE_HINT, check_images, check_resampled_size
+from .._validation import (
+    IMAGE_SHAPE_HINT,
+    as_pixel_array,
+    check_images,
+    check_resampled_size,
+    is_lazy_images,
+    resolve_spatial_dims,
+)
 
 
 class NumberInterval(Interval):
@@ -69,9 +76,26 @@ def check_single_label(y):
     return y
 
 
+def index_only_dims(ndim: int):
+    """The ``spatial_dims`` reading for a sampler that only indexes samples: any 3- to
+    5-D array is taken (images or volumes, the layout does not matter to a selection);
+    other arrays get ``"auto"``'s error naming the accepted shapes."""
+    return 3 if ndim == 5 else 2 if ndim in (3, 4) else "auto"
+
+
+def check_samples(X, spatial_dims) -> tuple[np.ndarray, int]:
+    """Validate images or volumes ``X`` (no copy); ``spatial_dims`` is a parameter value
+    or a callable ``ndim -> value``. Returns ``(X, spatial dims)``."""
+    X = as_pixel_array(X, name="X")
+    if callable(spatial_dims):
+        spatial_dims = spatial_dims(X.ndim)
+    X = check_images(X, name="X", spatial_dims=spatial_dims)
+    return X, resolve_spatial_dims(X.shape, spatial_dims)
+
+
 def is_rows(X) -> bool:
     """Whether ``X`` is what imbalanced-learn takes: 2-D rows (a 2-D array or list, a
-    DataFrame, a sparse matrix), as opposed to a stack of images (3-D or 4-D)."""
+    DataFrame, a sparse matrix), as opposed to a stack of images (3-D to 5-D)."""
     if issparse(X):
         return True
     if isinstance(X, (list, tuple)):
@@ -108,14 +132,29 @@ def refuse_rows(X, owner: str, hint: str) -> None:
     )
 
 
+def refuse_lazy(X, owner: str) -> None:
+    """Resampling copies images into memory: refuse collections kept on disk."""
+    if is_lazy_images(X):
+        raise TypeError(
+            f"X is an image collection kept on disk ({type(X).__name__} of shape "
+            f"{tuple(X.shape)}); {owner}.fit_resample would copy the resampled images into "
+            f"memory. Balance on the fly instead, reading one batch at a time: "
+            f"CNNClassifier(sampler={owner}(...)) or BalancedBatchDataset(X, y, "
+            f"sampler={owner}(...))."
+        )
+
+
 class ImageSamplerMixin:
     """Mixin placed *before* an imbalanced-learn sampler base to accept image arrays.
 
-    ``X`` must be ``(n, H, W)`` or ``(n, H, W, C)``, of any real dtype; it is neither
-    copied nor cast. ``n_features_in_`` is the number of pixel values per image
-    (``H * W * C``), as :class:`~skmedimg.CNNClassifier` sets it (imbalanced-learn would
-    set ``X.shape[1]``, the image height). 2-D rows (what imbalanced-learn takes) go to
-    ``_check_rows``, which refuses them unless a sampler says otherwise.
+    ``X`` must be images ``(n, H, W)`` or ``(n, H, W, C)`` or volumes ``(n, D, H, W)`` or
+    ``(n, D, H, W, C)``, of any real dtype; it is neither copied nor cast.
+    ``n_features_in_`` is the number of values per sample (``H * W * C`` or
+    ``D * H * W * C``), as :class:`~skmedimg.CNNClassifier` sets it (imbalanced-learn
+    would set ``X.shape[1]``). 2-D rows (what imbalanced-learn takes) go to
+    ``_check_rows``, which refuses them unless a sampler says otherwise. Samplers that
+    only index samples take any 3- to 5-D array; those that augment read it with their
+    ``spatial_dims`` (``_spatial_dims_param``).
     """
 
     _size_param = "sampling_strategy"  # the parameter that sets the output size
@@ -127,8 +166,9 @@ class ImageSamplerMixin:
 
         Parameters
         ----------
-        X : {array-like, list of ndarray} of shape (n_samples, height, width[, channels])
-            Images, as for :meth:`fit_resample`.
+        X : {array-like, list of ndarray} of shape (n_samples, height, width[, channels]) \
+                or (n_samples, depth, height, width[, channels])
+            Images or volumes, as for :meth:`fit_resample`.
         y : array-like of shape (n_samples,) or (n_samples, n_classes)
             Target labels.
         **params : dict
@@ -139,6 +179,7 @@ class ImageSamplerMixin:
         self : object
             The sampler itself.
         """
+        refuse_lazy(X, type(self).__name__)
         return super().fit(X, y, **params)
 
     def fit_resample(self, X, y, **params):
@@ -146,8 +187,9 @@ class ImageSamplerMixin:
 
         Parameters
         ----------
-        X : {array-like, list of ndarray} of shape (n_samples, height, width[, channels])
-            Images of any real dtype, or a list of equally shaped images. Samplers that
+        X : {array-like, list of ndarray} of shape (n_samples, height, width[, channels]) \
+                or (n_samples, depth, height, width[, channels])
+            Images or volumes of any real dtype, or a list of equally shaped ones. Samplers that
             take tabular data also accept imbalanced-learn's 2-D input (array-like,
             DataFrame or sparse matrix of shape (n_samples, n_features)).
         y : array-like of shape (n_samples,) or (n_samples, n_classes)
@@ -164,11 +206,12 @@ class ImageSamplerMixin:
         y_resampled : ndarray of shape (n_samples_new,) or (n_samples_new, n_classes)
             The target of each row of ``X_resampled``, in the container type of ``y``.
         """
+        refuse_lazy(X, type(self).__name__)
         images_list = is_list_of_images(X)
         if images_list:
             # Stack once; imbalanced-learn's own list round trip (``.tolist()``) would
             # turn every image into nested Python lists of pixels.
-            X = check_images(X, name="X")
+            X, _ = check_samples(X, self._spatial_dims_param)
         output = super().fit_resample(X, y, **params)
         if images_list:
             output = (list(output[0]), *output[1:])
@@ -177,7 +220,7 @@ class ImageSamplerMixin:
     def _check_X_y(self, X, y, accept_sparse=None):
         if is_rows(X):
             return self._check_rows(X, y)
-        X = check_images(X, name="X")
+        X, self._fit_dims = check_samples(X, self._spatial_dims_param)
         y, binarize_y = check_target_type(check_single_label(y), indicate_one_vs_all=True)
         # check_images already rejected NaN/inf; dtype=None keeps uint8/uint16 as they are.
         X, y = validate_data(
@@ -186,6 +229,11 @@ class ImageSamplerMixin:
         self.n_features_in_ = int(np.prod(X.shape[1:]))  # one meaning across skmedimg
         self._check_strategy_counts(y)
         return X, y, binarize_y
+
+    def _spatial_dims_param(self, ndim: int):
+        """How to read an ``ndim``-D ``X``: images or volumes (see ``index_only_dims``);
+        samplers with a ``spatial_dims`` parameter return it."""
+        return index_only_dims(ndim)
 
     def _check_rows(self, X, y):
         """Validate 2-D rows; this default refuses them (the sampler needs images)."""

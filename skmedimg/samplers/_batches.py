@@ -23,8 +23,9 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 
-from .._validation import check_images, check_resampled_size
-from ._augment import augment_images, check_blur_size, value_range
+from .._validation import check_resampled_size, is_lazy_images
+from ._augment import augment_images, check_augmentation, value_range
+from ._base import check_samples, index_only_dims
 from ._over import _seed
 
 _CLASS_TARGETS = ("binary", "multiclass", "multilabel-indicator")
@@ -47,8 +48,10 @@ class BalancedBatchDataset(keras.utils.PyDataset):
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, H, W) or (n_samples, H, W, C)
-        Images, any real dtype; never copied as a whole or cast.
+    X : ndarray of shape (n_samples, H, W[, C]) or (n_samples, D, H, W[, C])
+        Images or volumes, any real dtype; never copied as a whole or cast. An
+        augmenting sampler reads ``X`` with its ``spatial_dims`` (an ambiguous 4-D
+        array is refused); otherwise any 3- to 5-D array is taken.
     y : array-like of shape (n_samples,) or (n_samples, n_labels)
         Class labels, or a multilabel indicator matrix, that decide the balancing;
         continuous targets are refused (they are not classes).
@@ -112,7 +115,11 @@ class BalancedBatchDataset(keras.utils.PyDataset):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.X = check_images(X, name="X")
+        # Augmenting samplers read X with their spatial_dims; the others only index it.
+        dims_of = getattr(sampler, "_spatial_dims_param", None)
+        if isinstance(sampler, type) or not callable(dims_of):  # a class: refused below
+            dims_of = index_only_dims
+        self.X, self._spatial_dims = check_samples(X, dims_of)
         n = self.X.shape[0]
         self.y = np.asarray(y)
         self.y_encoded = self.y if y_encoded is None else np.asarray(y_encoded)
@@ -173,7 +180,7 @@ class BalancedBatchDataset(keras.utils.PyDataset):
         self._n_jobs = getattr(sampler, "n_jobs", None) if spec_of is not None else None
         if self._spec is not None and not self._spec.operations:
             self._spec = None
-        check_blur_size(self._spec, self.X.shape[1], self.X.shape[2])
+        check_augmentation(self._spec, self.X.shape[1 : 1 + self._spatial_dims])
         self._intensity_range = (
             value_range(self.X) if self._spec is not None and self._spec.uses_intensity else None
         )
@@ -237,16 +244,18 @@ class BalancedBatchDataset(keras.utils.PyDataset):
             raise IndexError(f"batch index {index} out of range for {len(self)} batches.")
         rows = slice(index * self.batch_size, (index + 1) * self.batch_size)
         idx = self.indices[rows]
-        x = self.X[idx]
+        # A collection on disk is read here, one batch at a time.
+        x = self.X.read(idx) if is_lazy_images(self.X) else self.X[idx]
         synthetic = self._synthetic[rows]
         if synthetic.any():
             # Seeded by (epoch, batch): the same batch is the same whichever worker or
-            # order builds it.
+            # order builds it. The sources of the new rows are already in x.
             rng = np.random.default_rng([self._epoch_seed, index])
             new = np.empty((int(synthetic.sum()),) + self.X.shape[1:], dtype=self.X.dtype)
             x[synthetic] = augment_images(
-                self.X, idx[synthetic], self._spec, rng=rng, out=new,
+                x, np.flatnonzero(synthetic), self._spec, rng=rng, out=new,
                 intensity_range=self._intensity_range, n_jobs=self._n_jobs,
+                spatial_dims=self._spatial_dims,
             )
         batch = (x, self.y_encoded[idx])
         if self.sample_weight is not None:

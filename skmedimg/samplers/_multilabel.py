@@ -15,9 +15,13 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn_compat.utils.validation import validate_data
 
 from .._sklearn_compat import StrOptions
-from .._validation import check_images
-from ._base import ImageSamplerMixin, NumberInterval, is_rows, refuse_rows
-from ._over import N_JOBS_CONSTRAINT, AugmentedCopiesMixin, AugmentingOverSampler
+from ._base import ImageSamplerMixin, NumberInterval, check_samples, is_rows, refuse_rows
+from ._over import (
+    N_JOBS_CONSTRAINT,
+    SPATIAL_DIMS_CONSTRAINT,
+    AugmentedCopiesMixin,
+    AugmentingOverSampler,
+)
 
 
 def check_multilabel(y) -> np.ndarray:
@@ -152,7 +156,8 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
     augmentation : AugmentingOverSampler, "auto" or None, default="auto"
         Whose augmentation parameters (rotation, flip, ...) are applied to the clones,
         validated as in :class:`AugmentingOverSampler`; its ``sampling_strategy``,
-        ``random_state`` and ``n_jobs`` are ignored. ``"auto"`` is
+        ``random_state`` and ``n_jobs`` are ignored (its ``spatial_dims`` is used when
+        this sampler's is ``"auto"``). ``"auto"`` is
         ``AugmentingOverSampler()``'s mild, anatomy-safe default augmentation; ``None``
         clones exactly (and then 2-D rows of features are accepted too).
 
@@ -161,10 +166,14 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
         the same output at every call; ``None`` uses NumPy's global random state.
 
     n_jobs : int, default=None
-        Threads that augment images larger than 96x96 pixels (and small ones of dtypes
-        other than OpenCV's, e.g. int32) and copy large sets, in scikit-learn's meaning:
-        ``None`` is 1 unless in a :func:`joblib.parallel_config` context, ``-1`` all
-        processors. The result does not depend on ``n_jobs``.
+        Threads that augment volumes, images larger than 96x96 pixels (and small ones
+        of dtypes other than OpenCV's, e.g. int32) and copy large sets, in
+        scikit-learn's meaning: ``None`` is 1 unless in a :func:`joblib.parallel_config`
+        context, ``-1`` all processors. The result does not depend on ``n_jobs``.
+    spatial_dims : {"auto", 2, 3}, default="auto"
+        How to read ``X``: 2 for images ``(n, H, W[, C])``, 3 for volumes
+        ``(n, D, H, W[, C])``, ``"auto"`` as :class:`AugmentingOverSampler` (an
+        ambiguous 4-D array is refused). Volumes are augmented in 3-D.
 
     Attributes
     ----------
@@ -180,9 +189,11 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
         Original image of each output row; originals first, in order.
     intensity_range_ : tuple of float or None
         Data range used by intensity augmentation, ``None`` without it.
+    spatial_dims_ : int or None
+        2 when ``X`` held images, 3 when it held volumes; ``None`` for 2-D rows.
     n_features_in_ : int
-        Pixel values per image (``H * W * C``), as :class:`~skmedimg.CNNClassifier`
-        (the number of columns for 2-D rows).
+        Values per sample (``H * W * C``, or ``D * H * W * C`` for volumes), as
+        :class:`~skmedimg.CNNClassifier` (the number of columns for 2-D rows).
     feature_names_in_ : ndarray of str
         Column names of a DataFrame ``X`` (2-D rows); only when they are all strings.
 
@@ -218,6 +229,7 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
         "augmentation": [AugmentingOverSampler, StrOptions({"auto"}), None],
         "random_state": ["random_state"],
         "n_jobs": N_JOBS_CONSTRAINT,
+        "spatial_dims": SPATIAL_DIMS_CONSTRAINT,
     }
     _rows_hint = "For tabular rows, set augmentation=None (plain clones)."
 
@@ -230,6 +242,7 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
         augmentation="auto",
         random_state=None,
         n_jobs=None,
+        spatial_dims="auto",
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.max_new_fraction = max_new_fraction
@@ -237,6 +250,20 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
         self.augmentation = augmentation
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.spatial_dims = spatial_dims
+
+    def _spatial_dims_param(self, ndim: int):
+        """This sampler's ``spatial_dims``; when "auto", the augmentation's own."""
+        own = self.spatial_dims
+        theirs = getattr(self.augmentation, "spatial_dims", "auto")
+        if isinstance(own, str) and own == "auto":
+            return theirs
+        if not (isinstance(theirs, str) and theirs == "auto") and theirs != own:
+            raise ValueError(
+                f"MultilabelRandomOverSampler(spatial_dims={own!r}) and its "
+                f"augmentation's spatial_dims={theirs!r} disagree; set one of them."
+            )
+        return own
 
     @property
     def _size_param(self) -> str:
@@ -250,7 +277,7 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
             if spec is not None and spec.operations:
                 refuse_rows(X, type(self).__name__, self._rows_hint)
         else:
-            X = check_images(X, name="X")
+            X, self._fit_dims = check_samples(X, self._spatial_dims_param)
         y = check_multilabel(y)
         X, y = validate_data(
             self, X=X, y=y, reset=True, allow_nd=not rows, dtype=None,

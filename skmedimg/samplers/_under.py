@@ -12,10 +12,12 @@ class RandomImageUnderSampler(ImageSamplerMixin, RandomUnderSampler):
     """Under-sample image classes by picking images at random.
 
     imbalanced-learn's ``RandomUnderSampler`` (same parameters, same selection for a
-    given ``random_state``) that also takes images: ``(n, H, W)`` or ``(n, H, W, C)`` of
-    any real dtype. Only the selected images are copied. Everything
-    ``RandomUnderSampler`` takes (2-D rows as arrays, lists, DataFrames or sparse
-    matrices, of any dtype, with NaN) is taken and returned as it returns it.
+    given ``random_state``) that also takes images ``(n, H, W)`` or ``(n, H, W, C)`` and
+    volumes ``(n, D, H, W)`` or ``(n, D, H, W, C)`` of any real dtype (a selection does
+    not depend on the layout, so 4-D arrays need no ``spatial_dims``). Only the selected
+    images are copied. Everything ``RandomUnderSampler`` takes (2-D rows as arrays,
+    lists, DataFrames or sparse matrices, of any dtype, with NaN) is taken and returned
+    as it returns it.
 
     Read more in the :ref:`User Guide <resampling>`.
 
@@ -50,8 +52,8 @@ class RandomImageUnderSampler(ImageSamplerMixin, RandomUnderSampler):
     sample_indices_ : ndarray of shape (n_samples_resampled,)
         Indices of the selected images.
     n_features_in_ : int
-        Pixel values per image (``H * W * C``), as :class:`~skmedimg.CNNClassifier`
-        (the number of columns for 2-D rows).
+        Values per sample (``H * W * C``, or ``D * H * W * C`` for volumes), as
+        :class:`~skmedimg.CNNClassifier` (the number of columns for 2-D rows).
     feature_names_in_ : ndarray of str
         Column names of a DataFrame ``X`` (2-D rows); only when they are all strings.
 
