@@ -16,6 +16,14 @@ import numpy as np
 OUTPUT_FILES = ("report.json", "report.md", "decision_rule.json", "operating_point.png",
                 "pr_curve.png", "threshold_curve.png", "confusion_matrix.png")
 
+# (number of volumes, voxels a side) of ``demo --volumes``, without and with --quick:
+# small enough for a couple of minutes on 2 CPU cores.
+VOLUME_DEMO = {False: (800, 12), True: (600, 12)}
+# Clearer lesions than make_lesion_volumes' default: a few hundred volumes then suffice
+# for a 3-D CNN to reach a useful operating point in a couple of minutes.
+VOLUME_CONTRAST = 1.5
+
+
 def _one_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines() or [type(exc).__name__]
     return lines[0] + (" (run with --debug for details)" if len(lines) > 1 else "")
@@ -35,6 +43,19 @@ class _Failure(Exception):
 def _load_data(args, cv: int):
     """(X_train, y_train, X_test, y_test, description), checked for the demo's needs."""
     from sklearn.model_selection import train_test_split
+
+    if getattr(args, "volumes", False):
+        from skmedimg.datasets import make_lesion_volumes
+
+        n, size = VOLUME_DEMO[args.quick]
+        X, y = make_lesion_volumes(n, volume_size=size, prevalence=0.15,
+                                   lesion_contrast=VOLUME_CONTRAST, random_state=args.random_state)
+        source = (f"synthetic lesion volumes (make_lesion_volumes, n={n}, {size}^3 voxels, "
+                  f"15% lesions, lesion_contrast={VOLUME_CONTRAST})")
+        X_train, X_test, y_train, y_test = train_test_split(
+            X, y, test_size=0.25, stratify=y, random_state=args.random_state
+        )
+        return X_train, y_train, X_test, y_test, source
 
     if args.data is None:
         from skmedimg.datasets import make_lesion_images

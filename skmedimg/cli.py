@@ -3,7 +3,8 @@
 The demo composes public objects only: data -> GridSearchCV over class weights and
 augmenting oversampling (imblearn pipeline) with a specificity-at-recall scorer ->
 ThresholdTuner at a minimum recall -> clinical report on held-out images, next to the
-untuned 0.5 threshold, written as JSON, Markdown and PNG plots.
+untuned 0.5 threshold, written as JSON, Markdown and PNG plots. ``--volumes`` runs the
+same workflow on synthetic 3-D volumes (``make_lesion_volumes``) with a 3-D CNN.
 
 Arguments, the data and the output folder are all checked before any training, and a
 problem with any of them is reported on one line (``skmedimg: error: ...``) with exit
@@ -32,6 +33,7 @@ import numpy as np
 # The data and output-folder checks live in _cli_checks; the names are re-exported here.
 from ._cli_checks import (
     OUTPUT_FILES,  # noqa: F401
+    VOLUME_DEMO,
     _check_classes,  # noqa: F401
     _check_held_out,  # noqa: F401
     _Failure,
@@ -167,7 +169,7 @@ def _quiet_python_logs() -> None:
         absl.logging.set_verbosity(absl.logging.ERROR)
 
 
-def _check_network(cnn, X, y) -> None:
+def _check_network(cnn, X, y, option: str = "--data") -> None:
     """Build the network on one image per class: the images suit it, before training."""
     from sklearn.base import clone
 
@@ -175,7 +177,7 @@ def _check_network(cnn, X, y) -> None:
     try:
         clone(cnn).initialize(X[first], y[first])
     except (ValueError, TypeError) as exc:
-        raise _Failure(f"--data: {_one_line(exc)}") from exc
+        raise _Failure(f"{option}: {_one_line(exc)}") from exc
 
 
 # ------------------------------------------------------------------------- demo
@@ -189,6 +191,7 @@ def _run_demo(args) -> int:
     _progress("loading and checking the data", start)
     X_train, y_train, X_test, y_test, source = _load_data(args, cv)
     pos = _positive_class(args.pos_label, y_train)
+    unit = "volumes" if X_train.ndim == 5 else "images"
 
     with _native_stderr_filtered(enabled=not args.debug):
         from imblearn.pipeline import Pipeline
@@ -199,8 +202,12 @@ def _run_demo(args) -> int:
         from skmedimg.samplers import AugmentingOverSampler
     if not args.debug:
         _quiet_python_logs()
-    cnn = CNNClassifier(epochs=epochs, class_weight="balanced", random_state=args.random_state)
-    _check_network(cnn, X_train, y_train)
+    # Volume sets are small (hundreds): a 10 % validation split of a fold would hold a
+    # handful of lesions, and early stopping on its noisy loss keeps an undertrained
+    # network; volumes train for all the epochs instead.
+    cnn = CNNClassifier(epochs=epochs, class_weight="balanced", random_state=args.random_state,
+                        validation_fraction=0.0 if unit == "volumes" else 0.1)
+    _check_network(cnn, X_train, y_train, "--volumes" if args.volumes else "--data")
     out = _prepare_out(args.out)
 
     pipe = Pipeline([("balance", "passthrough"), ("cnn", cnn)])
@@ -212,7 +219,7 @@ def _run_demo(args) -> int:
         sampler = AugmentingOverSampler(random_state=args.random_state)
         grid = {"cnn__class_weight": [None, "balanced"], "balance": ["passthrough", sampler]}
         _progress(f"grid search: 4 candidates x {cv} folds = {4 * cv} fits on "
-                  f"{len(y_train)} training images ({source}); scorer: specificity at "
+                  f"{len(y_train)} training {unit} ({source}); scorer: specificity at "
                   f"recall >= {args.min_recall}", start)
         # error_score="raise": a failing fit shows its own error, not "All the N fits
         # failed"; refit=False: the tuner below trains the chosen pipeline itself.
@@ -231,7 +238,7 @@ def _run_demo(args) -> int:
                            random_state=args.random_state)
     tuner.fit(X_train, y_train)
 
-    _progress("evaluating on the held-out images", start)
+    _progress(f"evaluating on the held-out {unit}", start)
     threshold = float(tuner.threshold_)
     # Like with like: the deployed model's own scores, at 0.5 and at the tuned threshold.
     scores = tuner.predict_proba(X_test)[:, list(tuner.classes_).index(pos)]
@@ -246,7 +253,7 @@ def _run_demo(args) -> int:
 
     summary = _side_by_side(at_half, tuned, threshold)
     stability = _stability(tuner)
-    header = (f"skmedimg demo — {source}\n{len(y_test)} held-out images; model: "
+    header = (f"skmedimg demo — {source}\n{len(y_test)} held-out {unit}; model: "
               f"{_describe(best)}, the {cv} fold models averaged")
     print(f"\n{header}\n\nthe same model's scores at threshold 0.5 and at the tuned "
           f"threshold:\n{summary}\n\n{stability}\n\ntuned report:\n{tuned.to_text()}")
@@ -263,7 +270,7 @@ def _run_demo(args) -> int:
         f"{tuned.to_markdown()}\n\n## Threshold 0.5\n\n{at_half.to_markdown()}\n"
     )
     (out / "decision_rule.json").write_text(tuner.to_json())
-    _save_plots(out, y_test, scores, tuner, source=source, labels=labels)
+    _save_plots(out, y_test, scores, tuner, source=source, labels=labels, unit=unit)
     _progress(f"wrote report.json, report.md, decision_rule.json and plots to {out}", start)
     return 0
 
@@ -312,7 +319,7 @@ def _num(value) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
-def _save_plots(out, y_test, scores, tuner, *, source, labels):
+def _save_plots(out, y_test, scores, tuner, *, source, labels, unit="images"):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -327,7 +334,7 @@ def _save_plots(out, y_test, scores, tuner, *, source, labels):
     common = dict(threshold=float(tuner.threshold_), pos_label=tuner.pos_label_,
                   min_recall=tuner.min_recall, objective="max specificity",
                   name="CNN (fold ensemble)")
-    title = (f"{source}\n{len(y_test)} held-out images: max specificity at recall >= "
+    title = (f"{source}\n{len(y_test)} held-out {unit}: max specificity at recall >= "
              f"{tuner.min_recall:g}")
     for name, display in (
         ("operating_point.png", plot_operating_point(
@@ -357,11 +364,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
     demo = sub.add_parser("demo", help="run the imbalanced-imaging workflow end to end",
                           description=DEMO_DESCRIPTION, epilog=EPILOG)
-    demo.add_argument("--data", metavar="FILE.npz",
+    data = demo.add_mutually_exclusive_group()
+    data.add_argument("--data", metavar="FILE.npz",
                       help="MedMNIST-layout .npz file with binary labels; with train and "
                            "test (or val) splits the test split is held out, otherwise a "
                            "stratified 25%% of the one split (default: synthetic lesion "
-                           "images from make_lesion_images)")
+                           "images from make_lesion_images); a 3-D MedMNIST file "
+                           "(e.g. NoduleMNIST3D) trains a 3-D CNN")
+    data.add_argument("--volumes", action="store_true",
+                      help="run on synthetic 3-D lesion volumes with a 3-D CNN "
+                           f"(make_lesion_volumes: {VOLUME_DEMO[False][0]} volumes of "
+                           f"{VOLUME_DEMO[False][1]}^3 voxels, {VOLUME_DEMO[True][0]} of "
+                           f"{VOLUME_DEMO[True][1]}^3 with --quick)")
     demo.add_argument("--out", default="skmedimg_demo_output", metavar="FOLDER",
                       help="output folder, created if needed (default: %(default)s)")
     demo.add_argument("--min-recall", type=_recall, default=0.9, metavar="R",

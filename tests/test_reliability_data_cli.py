@@ -417,8 +417,7 @@ def test_medmnist_labels_beyond_int64_would_wrap(tmp_path):
 def test_medmnist_3d_volumes_are_not_read_as_channels(tmp_path):
     path = _npz(tmp_path, train_images=np.zeros((3, 28, 28, 28), np.uint8),
                 train_labels=np.array([0, 1, 0]))
-    with pytest.raises(ValueError, match=r"shape \(3, 28, 28, 28\): 3-D volumes"):
-        load_medmnist(path)
+    assert load_medmnist(path).X_train.shape == (3, 28, 28, 28, 1)  # volumes, 1 channel
     rgb = _npz(tmp_path, "rgb.npz", train_images=np.zeros((3, 28, 28, 3), np.uint8),
                train_labels=np.array([0, 1, 0]))
     assert load_medmnist(rgb).X_train.shape == (3, 28, 28, 3)

@@ -46,7 +46,7 @@ class LazyImageArray:
     scikit-learn's form). ``X[i]`` for one int returns the image as an ndarray.
     :class:`~skmedimg.CNNClassifier` reads only the batches it trains or predicts on.
 
-    Read more in the :ref:`User Guide <image_folder>`.
+    Read more in the :ref:`User Guide <larger_than_memory>`.
 
     .. versionadded:: 0.1
 

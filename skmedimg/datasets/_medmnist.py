@@ -6,6 +6,8 @@ Failures are reported as in every loader (see ``_loaders``); the log records go 
 
 from __future__ import annotations
 
+import json
+import os
 import warnings
 import zipfile
 import zlib
@@ -132,20 +134,85 @@ def _read_array(archive, key: str, path: Path) -> np.ndarray:
         ) from None
 
 
+_COPY_CHUNK = 64 * 2**20
+
+
+def _extract_images(path: Path, key: str, cache_dir: Path) -> Path:
+    """``<key>.npy`` of a .npz archive as its own file, written once, streamed in chunks.
+
+    A zip member cannot be memory-mapped (MedMNIST files are compressed), so the images
+    are decompressed once into a plain ``.npy`` file beside the archive; the array is
+    never held in memory as a whole. A stamp of the archive's size and modification
+    time tells a complete, current extraction from a stale one, and the file only gets
+    its final name once complete, so an interrupted run is redone, never half-read.
+    """
+    stat = path.stat()
+    stamp = {"source": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    target = cache_dir / f"{key}.npy"
+    stamp_file = cache_dir / f"{key}.json"
+    if target.exists() and stamp_file.exists():
+        try:
+            if json.loads(stamp_file.read_text()) == stamp:
+                return target
+        except (OSError, ValueError):
+            pass
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = cache_dir / f"{key}.npy.partial"
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(f"{key}.npy") as member:
+            version = np.lib.format.read_magic(member)
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                           (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if read_header is None:
+                raise ValueError(f"{key} in {str(path)!r} has .npy format version "
+                                 f"{version}, which mmap_mode='r' cannot stream.")
+            shape, fortran, dtype = read_header(member)
+            if dtype.hasobject:
+                raise ValueError(f"{key} in {str(path)!r} holds {_PICKLE_REFUSED}.")
+            out = np.lib.format.open_memmap(partial, mode="w+", dtype=dtype, shape=shape,
+                                            fortran_order=fortran)
+            flat = out.reshape(-1, order="F" if fortran else "C").view(np.uint8)
+            for start in range(0, flat.size, _COPY_CHUNK):
+                view = memoryview(flat[start:start + _COPY_CHUNK])
+                got = 0
+                while got < len(view):
+                    n = member.readinto(view[got:])
+                    if not n:
+                        raise EOFError(f"{key}.npy ends early")
+                    got += n
+            out.flush()
+            del out, flat
+    except (EOFError, zipfile.BadZipFile, zlib.error, KeyError, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        raise ValueError(
+            f"{key} in {str(path)!r} cannot be read: the file is truncated or corrupt "
+            f"({_error_reason(exc)})."
+        ) from None
+    os.replace(partial, target)
+    stamp_file.write_text(json.dumps(stamp))
+    return target
+
+
 def load_medmnist(
     path,
     *,
     split: str | Sequence[str] | None = None,
     multilabel: bool | None = None,
     return_X_y: bool = False,
+    mmap_mode: str | None = None,
+    cache_dir=None,
 ):
-    """Load a MedMNIST ``.npz`` file (2-D data sets) with labels in scikit-learn's shapes.
+    """Load a MedMNIST ``.npz`` file (2-D or 3-D data set) with labels in scikit-learn's shapes.
 
     The MedMNIST layout stores ``<split>_images`` and ``<split>_labels`` for the splits
     ``train``, ``val`` and ``test``; any subset of them may be present. Labels are
     returned as a 1-D class vector ``(n,)`` for binary and multiclass data and as an
     indicator matrix ``(n, n_labels)`` for multilabel data (e.g. ChestMNIST). Images
     keep their dtype (uint8 in MedMNIST) and are not copied or rescaled.
+
+    The 3-D data sets (``*MNIST3D``, e.g. NoduleMNIST3D) store volumes of shape
+    ``(n, D, H, W)`` (``28`` or ``64`` voxels a side); they are returned as
+    ``(n, D, H, W, 1)``, with a channel axis, so that estimators read them as volumes.
 
     Read more in the :ref:`User Guide <medmnist>`.
 
@@ -165,14 +232,24 @@ def load_medmnist(
     return_X_y : bool, default=False
         Return ``(images, labels)`` of one split instead of a Bunch; requires
         ``split`` to be a single split name.
+    mmap_mode : {"r"}, default=None
+        ``"r"`` keeps the images on disk: each split's images are decompressed once into
+        a ``.npy`` file in ``cache_dir`` (reused while the archive is unchanged) and
+        returned as a :class:`LazyImageArray`, which cross-validation indexes without
+        reading pixels and :class:`~skmedimg.CNNClassifier` reads batch by batch. For
+        collections larger than memory.
+    cache_dir : str or path-like, default=None
+        Folder of the ``.npy`` files made for ``mmap_mode="r"``; by default a folder
+        ``<archive name>_arrays`` beside the archive.
 
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
         Dictionary-like object with attributes:
 
-        X_train, X_val, X_test : ndarray of shape (n, H, W) or (n, H, W, C)
-            Images of each loaded split (only the loaded splits are present).
+        X_train, X_val, X_test : ndarray of shape (n, H, W), (n, H, W, C) or (n, D, H, W, 1)
+            Images or volumes of each loaded split (only the loaded splits are
+            present); a :class:`LazyImageArray` of that shape with ``mmap_mode="r"``.
         y_train, y_val, y_test : ndarray of shape (n,) or (n, n_labels)
             Labels of each loaded split, int64.
         splits : tuple of str
@@ -196,18 +273,20 @@ def load_medmnist(
         When the file is empty, truncated, corrupt or not a .npz archive, holds
         pickled Python objects (never loaded), has no ``<split>_images`` arrays, a
         requested split is missing, images and labels disagree in length, the splits
-        hold images of different shapes or 3-D volumes, or the labels are not class
-        labels.
+        hold images of different shapes, or the labels are not class labels.
 
     See Also
     --------
     load_image_folder : Images stored as files, one folder per class.
+    load_nifti_folder : Volumes stored as NIfTI files, one folder per class.
     make_lesion_images : Synthetic data with the same array layout.
 
     Notes
     -----
-    Only 2-D MedMNIST data sets are supported: the 3-D ones (``*MNIST3D``) store
-    volumes of shape ``(n, D, H, W)``, which would be taken as ``D``-channel images.
+    An ``<split>_images`` array of 4 dimensions is read by its last axis: up to 4
+    entries are the channels of 2-D images (``(n, H, W, 3)`` in the RGB sets such as
+    DermaMNIST), more are the width of 3-D volumes ``(n, D, H, W)``. A 5-D array is
+    taken as volumes with channels.
 
     Examples
     --------
@@ -225,12 +304,24 @@ def load_medmnist(
     >>> X, y = load_medmnist(path, split="val", return_X_y=True)
     >>> X.shape, y.shape
     ((2, 28, 28), (2,))
+
+    A 3-D data set gets a channel axis:
+
+    >>> np.savez(path, train_images=np.zeros((4, 28, 28, 28), dtype=np.uint8),
+    ...          train_labels=np.array([[0], [1], [0], [1]]))
+    >>> load_medmnist(path, split="train", return_X_y=True)[0].shape
+    (4, 28, 28, 28, 1)
     """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"MedMNIST file {str(path)!r} does not exist.")
     if multilabel not in (None, True, False):
         raise ValueError(f"multilabel must be None, True or False; got {multilabel!r}.")
+    if mmap_mode not in (None, "r"):
+        raise ValueError(
+            f"mmap_mode must be None (images in memory) or 'r' (images read from disk on "
+            f"demand); got {mmap_mode!r}."
+        )
 
     archive = _open_npz(path)
 
@@ -273,14 +364,19 @@ def load_medmnist(
         for s in wanted:
             if f"{s}_labels" not in keys:
                 raise ValueError(f"{str(path)!r} has '{s}_images' but no '{s}_labels'.")
-            images = check_images(_read_array(archive, f"{s}_images", path),
-                                  name=f"{s}_images")
-            if images.ndim == 4 and images.shape[1] == images.shape[2] == images.shape[3] > 4:
-                raise ValueError(
-                    f"{s}_images in {str(path)!r} has shape {images.shape}: 3-D volumes "
-                    "(a MedMNIST3D file), which load_medmnist does not read as 2-D images "
-                    "with one channel per slice."
-                )
+            if mmap_mode is None:
+                images = _read_array(archive, f"{s}_images", path)
+            else:
+                from ._lazy import LazyImageArray
+
+                folder = (Path(cache_dir) if cache_dir is not None
+                          else path.with_name(f"{path.stem}_arrays"))
+                images = LazyImageArray(_extract_images(path, f"{s}_images", folder))
+            if images.ndim == 4 and images.shape[-1] > 4:
+                # MedMNIST3D: (n, D, H, W) volumes, which get a channel axis (a view) so
+                # that every estimator reads them as volumes, never as D-channel images.
+                images = images[..., None]
+            images = check_images(images, name=f"{s}_images")
             labels = _read_array(archive, f"{s}_labels", path)
             if labels.ndim == 0:
                 raise ValueError(

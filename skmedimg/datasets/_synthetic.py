@@ -253,3 +253,176 @@ def make_lesion_images(
     X = np.clip(np.rint(image), 0, 255).astype(np.uint8)
     y = has_lesion if multilabel else has_lesion[:, 0]
     return X, y
+
+
+# --------------------------------------------------------------------------- volumes
+
+
+def _check_volume_size(volume_size) -> tuple[int, int, int]:
+    if _is_int(volume_size):
+        volume_size = (volume_size,) * 3
+    try:
+        d, h, w = volume_size
+        if not all(_is_int(s) for s in (d, h, w)):
+            raise TypeError
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"volume_size must be an int or a (depth, height, width) triple of ints; "
+            f"got {volume_size!r}."
+        ) from None
+    d, h, w = int(d), int(h), int(w)
+    if min(d, h, w) < 8:
+        raise ValueError(f"volume_size must be at least 8x8x8 voxels; got {d}x{h}x{w}.")
+    return d, h, w
+
+
+# float32 working arrays of shape (n, D, H, W) alive at once (head, texture, volume and
+# the temporaries of one expression).
+_VOLUME_WORKING_ARRAYS = 6
+
+
+def _random_rotations(rng, n: int) -> np.ndarray:
+    """``n`` random 3-D rotation matrices (QR of Gaussian matrices, signs fixed)."""
+    q, r = np.linalg.qr(rng.normal(size=(n, 3, 3)))
+    q = q * np.sign(np.diagonal(r, axis1=1, axis2=2))[:, None, :]
+    q[np.linalg.det(q) < 0, :, 0] *= -1  # a reflection is not a rotation
+    return q
+
+
+def make_lesion_volumes(
+    n_samples: int = 1000,
+    *,
+    volume_size=16,
+    prevalence: float = 0.1,
+    lesion_contrast: float = 1.0,
+    random_state=None,
+):
+    """Make synthetic MRI-like volumes, some of which carry a 3-D lesion.
+
+    The 3-D counterpart of :func:`make_lesion_images`. Each volume shows an
+    ellipsoidal "head" with smooth tissue texture on a dark background, plus scanner
+    noise. Positive volumes carry a lesion: a bright (70 %) or dark (30 %) ellipsoidal
+    blob of random size, elongation, orientation and position inside the head. Exactly
+    ``round(n_samples * prevalence)`` volumes are positive.
+
+    Volumes are returned with a channel axis, ``(n, D, H, W, 1)``, so that every
+    skmedimg estimator reads them as volumes without ``spatial_dims``.
+
+    Read more in the :ref:`User Guide <volumes>`.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+        Number of volumes.
+    volume_size : int or (int, int, int), default=16
+        Depth, height and width in voxels (each at least 8); an int gives a cube.
+    prevalence : float, default=0.1
+        Fraction of volumes with a lesion, in [0, 1].
+    lesion_contrast : float, default=1.0
+        Lesion amplitude relative to the default (positive and finite); lower values
+        make the task harder.
+    random_state : int, RandomState instance or None, default=None
+        Seed for reproducible volumes.
+
+    Returns
+    -------
+    X : ndarray of uint8 of shape (n, D, H, W, 1)
+        Volumes.
+    y : ndarray of int of shape (n,)
+        Binary labels (1 = lesion).
+
+    Raises
+    ------
+    ValueError
+        When a parameter is out of range, or when the volumes would need more memory
+        than is available (checked before anything is allocated).
+    TypeError
+        When ``prevalence`` or ``lesion_contrast`` is not a number.
+
+    See Also
+    --------
+    make_lesion_images : The same data as 2-D slices.
+    load_nifti_folder : Real volumes stored as NIfTI files, one folder per class.
+
+    Examples
+    --------
+    >>> from skmedimg.datasets import make_lesion_volumes
+    >>> X, y = make_lesion_volumes(50, volume_size=(8, 12, 12), prevalence=0.2,
+    ...                            random_state=0)
+    >>> X.shape, X.dtype, int(y.sum())
+    ((50, 8, 12, 12, 1), dtype('uint8'), 10)
+    """
+    if not _is_int(n_samples) or n_samples < 1:
+        raise ValueError(f"n_samples must be a positive int; got {n_samples!r}.")
+    if not isinstance(prevalence, numbers.Real) or isinstance(prevalence, (bool, np.bool_)):
+        raise TypeError(f"prevalence must be a number in [0, 1]; got {prevalence!r}.")
+    if not 0 <= prevalence <= 1:  # also False for NaN
+        raise ValueError(f"prevalence must lie in [0, 1]; got {prevalence!r}.")
+    if not isinstance(lesion_contrast, numbers.Real) or isinstance(lesion_contrast, bool):
+        raise TypeError(f"lesion_contrast must be a number; got {lesion_contrast!r}.")
+    if not (np.isfinite(lesion_contrast) and lesion_contrast > 0):
+        raise ValueError(
+            f"lesion_contrast must be a positive finite number; got {lesion_contrast!r}."
+        )
+    d, h, w = _check_volume_size(volume_size)
+    n_samples = int(n_samples)
+    need = n_samples * d * h * w * 4 * _VOLUME_WORKING_ARRAYS
+    avail = available_memory()
+    if avail is not None and need > avail:
+        raise ValueError(
+            f"n_samples={n_samples:,} volumes of volume_size {d}x{h}x{w} need about "
+            f"{need / 2**30:,.1f} GiB of working memory, more than the "
+            f"{avail / 2**30:,.1f} GiB available; lower n_samples or volume_size."
+        )
+    rng = check_random_state(random_state)
+    # Labels from a child generator, as in make_lesion_images: the caller's seed reused by
+    # train_test_split must not put every positive on the same side of the split.
+    label_rng = np.random.RandomState(rng.randint(np.iinfo(np.int32).max))
+    y = np.zeros(n_samples, dtype=int)
+    y[label_rng.permutation(n_samples)[: int(round(n_samples * float(prevalence)))]] = 1
+
+    f32 = np.float32
+    zz, yy, xx = (a[None] for a in np.mgrid[0:d, 0:h, 0:w].astype(f32))
+
+    def per_volume(values):
+        return values.astype(f32)[:, None, None, None]
+
+    # Head: a jittered ellipsoid with a soft edge.
+    size = np.array([d, h, w], dtype=f32)
+    centre = size / 2 + rng.normal(0, 0.04, (n_samples, 3)) * size
+    radii = rng.uniform((0.34, 0.36, 0.30), (0.44, 0.46, 0.42), (n_samples, 3)) * size
+    r = np.sqrt(sum(((grid - per_volume(centre[:, k])) / per_volume(radii[:, k])) ** 2
+                    for k, grid in enumerate((zz, yy, xx))))
+    head = np.clip((1.08 - r) / 0.16, 0, 1)
+    del r
+
+    # Tissue texture: a coarse random field interpolated to full size, one axis at a time.
+    grid = 5
+    texture = rng.normal(0, 1, (n_samples, grid, grid, grid)).astype(f32)
+    texture = np.einsum("zk,nklm->nzlm", _interpolation_matrix(d, grid).astype(f32), texture)
+    texture = np.einsum("yl,nzlm->nzym", _interpolation_matrix(h, grid).astype(f32), texture)
+    texture = np.einsum("xm,nzym->nzyx", _interpolation_matrix(w, grid).astype(f32), texture)
+    volume = head * (105 + 18 * texture + per_volume(rng.normal(0, 6, n_samples))) + 12
+    del texture
+
+    idx = np.flatnonzero(y)
+    if idx.size:
+        # An ellipsoidal Gaussian blob, randomly rotated, inside the central region.
+        centre = rng.uniform(0.3, 0.7, (idx.size, 3)) * size
+        sigma = rng.uniform(0.09, 0.15, idx.size) * min(d, h, w)
+        axes = sigma[:, None] * np.stack(
+            [rng.uniform(1.0, 1.8, idx.size), np.ones(idx.size), np.ones(idx.size)], axis=1)
+        rotation = _random_rotations(rng, idx.size)
+        offsets = [grid - per_volume(centre[:, k]) for k, grid in enumerate((zz, yy, xx))]
+        quad = 0
+        for j in range(3):  # coordinate along the lesion's j-th principal axis
+            u = sum(per_volume(rotation[:, k, j]) * offsets[k] for k in range(3))
+            quad = quad + (u / per_volume(axes[:, j])) ** 2
+        blob = np.exp(-quad / 2)
+        sign = rng.choice([1.0, -1.0], size=idx.size, p=[0.7, 0.3])
+        amplitude = sign * rng.uniform(55, 85, idx.size) * lesion_contrast
+        volume[idx] += per_volume(amplitude) * blob * (head[idx] > 0.3)
+
+    volume += rng.normal(0, 7, volume.shape).astype(f32)
+    X = np.clip(np.rint(volume), 0, 255).astype(np.uint8)[..., None]
+    return X, y
