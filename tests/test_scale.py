@@ -65,3 +65,54 @@ def test_grid_search_on_a_local_dask_cluster(data, sequential):
     np.testing.assert_allclose(scores, sequential.cv_results_["mean_test_score"], atol=1e-6)
     assert on_dask.best_params_ == sequential.best_params_
     assert on_dask.predict(data[0][:5]).shape == (5,)
+
+
+def test_grid_search_on_dask_ships_paths_not_pixels(tmp_path):
+    """A LazyImageArray crosses to Dask workers as a path and row indices: the bytes the
+    driver serialises for the whole search are a small fraction of the pixels, where an
+    in-memory array is sent with every task. Both searches give the same scores."""
+    distributed = pytest.importorskip("distributed")
+    import importlib
+
+    import joblib
+
+    from skmedimg.datasets import LazyImageArray
+
+    serialize = importlib.import_module("distributed.protocol.serialize")
+
+    X, y = make_lesion_images(200, weights=(0.8, 0.2), image_size=48, random_state=1)
+    np.save(tmp_path / "X.npy", X)
+    lazy = LazyImageArray(tmp_path / "X.npy")
+    sent = []
+
+    def counting(dumps):
+        def wrapped(*args, **kwargs):
+            header, frames = dumps(*args, **kwargs)
+            sent.append(sum(memoryview(f).nbytes for f in frames))
+            return header, frames
+        return wrapped
+
+    def search(X_):
+        gs = GridSearchCV(CNNClassifier(epochs=1, batch_size=32, validation_fraction=0.0,
+                                        random_state=0),
+                          {"learning_rate": [1e-3, 3e-3]}, scoring="roc_auc", cv=2,
+                          n_jobs=-1, refit=False)
+        sent.clear()
+        with joblib.parallel_backend("dask"):
+            gs.fit(X_, y)
+        return gs.cv_results_["mean_test_score"], sum(sent)
+
+    originals = {name: serialize.families[name] for name in ("pickle", "dask")}
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster, \
+            distributed.Client(cluster):
+        try:
+            for name, (dumps, loads, ctx) in originals.items():
+                serialize.families[name] = (counting(dumps), loads, ctx)
+            memory_scores, memory_bytes = search(X)
+            lazy_scores, lazy_bytes = search(lazy)
+        finally:
+            serialize.families.update(originals)
+    assert memory_bytes > X.nbytes  # the pixels went to the workers (joblib scatters them)
+    assert lazy_bytes < X.nbytes / 10, (lazy_bytes, X.nbytes)
+    np.testing.assert_allclose(lazy_scores, memory_scores, atol=1e-6)
