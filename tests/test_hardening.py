@@ -34,7 +34,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from skmedimg import CNNClassifier, ThresholdTuner
-from skmedimg.datasets import load_image_folder, load_medmnist, make_lesion_images
+from skmedimg.datasets import (
+    LazyImageArray,
+    load_image_folder,
+    load_medmnist,
+    make_lesion_images,
+    make_lesion_volumes,
+)
 from skmedimg.metrics import (
     clinical_report,
     f2_score,
@@ -90,6 +96,16 @@ def _npz(tmp_path, **arrays):
     return path
 
 
+def _npy(tmp_path, X, truncate=False):
+    """A .npy file of ``X``; cut in half with ``truncate``."""
+    path = tmp_path / f"collection{len(list(tmp_path.iterdir()))}.npy"
+    np.save(path, X)
+    if truncate:
+        with open(path, "r+b") as f:
+            f.truncate(path.stat().st_size // 2)
+    return path
+
+
 def _folder(tmp_path, X):
     """An image folder (one class sub-folder) of the images ``X``."""
     import cv2
@@ -116,6 +132,10 @@ def ctx():
     c.X_big = np.zeros((N, 32, 32))  # float64, 8 KiB per image: 10**9 of them is 8 TB
     c.y_unseen = y.copy()
     c.y_unseen[:3] = 2  # a label the models never saw in fit
+    c.V, c.vy = make_lesion_volumes(N, volume_size=8, prevalence=0.25, random_state=0)
+    c.V_nan = c.V.astype(np.float32)
+    c.V_nan[2, 3, 3, 3, 0] = np.nan
+    c.V_hu = c.V.astype(np.int16) * 8 - 1000  # CT-like Hounsfield units
     # The estimators are fitted on read-only inputs; the pristine copies are checked in
     # test_no_public_function_modifies_the_callers_arrays.
     c.ro = SimpleNamespace(X=_read_only(X), y=_read_only(y), sw=_read_only(sw))
@@ -126,6 +146,7 @@ def ctx():
         c.tuner = ThresholdTuner(CNNClassifier(**FAST), cv=2).fit(
             c.ro.X, c.ro.y, sample_weight=c.ro.sw
         )
+        c.vcnn = CNNClassifier(**FAST).fit(c.V, c.vy)
     return c
 
 
@@ -467,6 +488,48 @@ ROWS = [
         lambda c, tmp: load_medmnist(_npz(tmp, train_images=c.X, train_labels=c.y), split=3),
         ValueError, r"split must be None or among \['train', 'val', 'test'\]; got 3"),
     # ----------------------------------------------------------- not fitted
+    # -------------------------------------------------------- volumes (issue 12)
+    Row("ambiguous 4-D array (volumes without a channel axis?)", "CNNClassifier.fit",
+        lambda c: CNNClassifier(**FAST).fit(c.V[..., 0], c.vy), ValueError,
+        r"shape \(40, 8, 8, 8\) is ambiguous.*spatial_dims=2 .* spatial_dims=3"),
+    Row("ambiguous 4-D array (volumes without a channel axis?)",
+        "AugmentingOverSampler.fit_resample",
+        lambda c: _aug().fit_resample(c.V[..., 0], c.vy), ValueError, "is ambiguous"),
+    Row("wrong ndim (6-D)", "CNNClassifier.fit",
+        lambda c: CNNClassifier(**FAST).fit(c.V[..., None], c.vy), ValueError, "ndim=6"),
+    Row("NaN voxels", "CNNClassifier.predict", lambda c: c.vcnn.predict(c.V_nan),
+        ValueError, NAN_PIXELS),
+    Row("NaN voxels", "AugmentingOverSampler.fit_resample",
+        lambda c: _aug().fit_resample(c.V_nan, c.vy), ValueError, NAN_PIXELS),
+    Row("mismatched lengths (volumes)", "AugmentingOverSampler.fit_resample",
+        lambda c: _aug().fit_resample(c.V, c.vy[:-1]),
+        ValueError, r"inconsistent numbers of samples: \[40, 39\]"),
+    Row("volumes too small for the network", "CNNClassifier.fit",
+        lambda c: CNNClassifier(**FAST).fit(c.V[:, :4, :4, :4], c.vy), ValueError,
+        r"volumes of 4x4x4 voxels, smaller than the 8x8x8"),
+    Row("images given to a volume model", "CNNClassifier.predict",
+        lambda c: c.vcnn.predict(c.X), ValueError, "holds images, but this CNNClassifier "
+        "was fitted on volumes"),
+    Row("volumes given to a 2-D backbone", "CNNClassifier.fit",
+        lambda c: CNNClassifier("resnet50", **FAST).fit(c.V, c.vy), ValueError,
+        "2-D keras.applications backbone"),
+    Row("signed CT values without an intensity window", "CNNClassifier.fit",
+        lambda c: CNNClassifier(**FAST).fit(c.V_hu, c.vy), ValueError,
+        r"rescale=\(-1000, 400\)"),
+    Row("intensity window with low >= high", "CNNClassifier.fit",
+        lambda c: CNNClassifier(rescale=(400, -1000), **FAST).fit(c.V_hu, c.vy), ValueError,
+        r"low < high.*got \(400, -1000\)"),
+    # ------------------------------------------- collections on disk (issue 13)
+    Row("collection file missing", "LazyImageArray",
+        lambda c, tmp: LazyImageArray(tmp / "nowhere.npy"), FileNotFoundError,
+        "does not exist"),
+    Row("collection file truncated", "LazyImageArray",
+        lambda c, tmp: LazyImageArray(_npy(tmp, c.X, truncate=True)), ValueError,
+        "is truncated"),
+    Row("collection on disk given to a materialising sampler",
+        "AugmentingOverSampler.fit_resample",
+        lambda c, tmp: _aug().fit_resample(LazyImageArray(_npy(tmp, c.X)), c.y), TypeError,
+        r"kept on disk .* CNNClassifier\(sampler=AugmentingOverSampler"),
     Row("predict before fit", "CNNClassifier.predict",
         lambda c: CNNClassifier(**FAST).predict(c.X), NotFittedError, "is not fitted yet"),
     Row("predict before fit", "ThresholdTuner.predict",
@@ -719,9 +782,16 @@ SEEDED_RUN = """
     assert type(tuner.estimator_) is CNNClassifier
     proba = tuner.estimator_.predict_proba(X)
     digest = lambda a: hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()
+    # Volumes: a 3-D network and 3-D augmentation.
+    from skmedimg.datasets import make_lesion_volumes
+    V, vy = make_lesion_volumes(40, volume_size=8, prevalence=0.25, random_state=0)
+    V_res, _ = AugmentingOverSampler(rotation=20, shift=0.2, zoom=0.2, blur=True,
+                                     random_state=0).fit_resample(V, vy)
+    vproba = CNNClassifier(**fast).fit(V, vy).predict_proba(V)
     print(json.dumps({"cnn_proba": digest(proba), "sampler_X": digest(X_res),
                       "sampler_y": digest(y_res), "threshold": float(tuner.threshold_).hex(),
-                      "proba_head": proba[:3, 1].tolist()}))
+                      "proba_head": proba[:3, 1].tolist(), "volume_proba": digest(vproba),
+                      "volume_sampler_X": digest(V_res)}))
 """
 
 
