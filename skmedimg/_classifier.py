@@ -174,7 +174,11 @@ class CNNClassifier(KerasClassifier):
         ``epochs`` epochs.
     patience : int, default=5
         Epochs without improvement of ``monitor`` before training stops; the best
-        weights are restored.
+        weights are restored. Early stopping starts judging after a warm-up of
+        ``min(patience, epochs // 3)`` epochs, so the restored weights never come from
+        the first epochs, whose validation loss is noise (batch-normalisation
+        statistics still settling): on BreastMNIST, restoring the weights of epoch 1
+        gave networks that called every test image malignant.
     monitor : str, default="val_loss"
         Validation quantity watched by early stopping (e.g. ``"val_auc"``).
     rescale : {"auto", "dtype", "minmax", "zscore", "none"} or (float, float), \
@@ -979,6 +983,7 @@ class CNNClassifier(KerasClassifier):
                 keras.callbacks.EarlyStopping(
                     monitor=self.monitor, mode=mode, patience=self.patience,
                     restore_best_weights=True,
+                    start_from_epoch=min(self.patience, self.epochs // 3),
                 ),
                 keras.callbacks.ReduceLROnPlateau(
                     monitor=self.monitor, mode=mode, factor=0.5,
