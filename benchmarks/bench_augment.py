@@ -23,7 +23,9 @@ methods (and their order) per repeat; the table reports medians of new images pe
 (wall clock) and the ratios. ``n_jobs=1`` is the sampler on one thread, as the loop;
 ``n_jobs=-1`` on every core (joblib threads). The last ratio compares the process CPU
 time of the loop and of the sampler with ``n_jobs=1``: on a machine shared with other
-work, wall-clock times also measure the others, CPU time only this process's work.
+work, wall-clock times also measure the others, CPU time only this process's work; the
+last column is the 1-minute load average when the row finished (2 cores: above 2, other
+processes compete for them).
 albumentations runs the same mix as ``OneOf`` per image when it is installed
 (``pip install albumentations``).
 
@@ -298,7 +300,7 @@ def main_images(quick):
           "fit_resample vs the seed's loop plus its concatenation)")
     print(f"{'size':>10} {'sources':>13} {'new':>6} {'n_jobs=1':>9} {'n_jobs=-1':>9} "
           f"{'loop':>8} {'albument.':>9} {'1 vs loop':>9} {'-1 vs loop':>10} {'target':>7} "
-          f"{'vs alb.':>7} {'target':>7} {'CPU 1 vs loop':>13}")
+          f"{'vs alb.':>7} {'target':>7} {'CPU 1 vs loop':>13} {'load':>5}")
     for shape, n_total, n_minority, repeats in cases:
         n_new, rates, cpu_ratio = bench(shape, n_total, n_minority, repeats, rng)
         name = "x".join(map(str, shape if len(shape) == 3 else shape + (1,)))
@@ -312,7 +314,7 @@ def main_images(quick):
             f"{alb if alb else float('nan'):>9.0f} {rates['n_jobs=1'] / rates['loop']:8.2f}x "
             f"{rates['n_jobs=-1'] / rates['loop']:9.2f}x {'>=' + str(TARGETS[name]) + 'x':>7} "
             f"{vs_alb} {('>=' + str(alb_target) + 'x') if alb_target else '':>7} "
-            f"{cpu_ratio:12.2f}x"
+            f"{cpu_ratio:12.2f}x {os.getloadavg()[0]:5.1f}"
         )
 
 

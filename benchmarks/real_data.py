@@ -29,6 +29,8 @@ Variants:
     ``objective="balanced_accuracy"`` (multiclass; per-class weights on the probabilities).
 (d) as (c) with ``ensemble=True``: the three fold models are deployed and their
     probabilities averaged, the threshold tuned on exactly their out-of-fold scores.
+(e) seed averaging: ``VotingClassifier(voting="soft")`` over three copies of (b) that
+    differ only in ``random_state``, argmax.
 
 Columns: AUC (binary; macro one-vs-rest for multiclass); binary: sensitivity and
 specificity of the positive class; multiclass: ``sens`` = recall of the rarest training
@@ -54,6 +56,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+from sklearn.base import clone  # noqa: E402
+from sklearn.ensemble import VotingClassifier  # noqa: E402
 from sklearn.metrics import (  # noqa: E402
     balanced_accuracy_score,
     confusion_matrix,
@@ -73,6 +77,7 @@ VARIANTS = {
     "b": "(b) CNNClassifier balanced",
     "c": "(c) ThresholdTuner(CNNClassifier)",
     "d": "(d) ThresholdTuner(..., ensemble=True)",
+    "e": "(e) 3 seeds of (b), soft vote",
 }
 METRICS = ("auc", "sens", "spec", "balacc")
 
@@ -229,6 +234,13 @@ def make_estimator(variant, dataset, seed, epochs=None):
     cnn = CNNClassifier(class_weight="balanced", random_state=seed, **kw)
     if variant == "b":
         return cnn
+    if variant == "e":
+        # Seed averaging with scikit-learn's own soft vote (it does not validate X, so
+        # images pass through): three networks that differ only in their seeds.
+        return VotingClassifier(
+            [(f"seed{k}", clone(cnn).set_params(random_state=3 * seed + k)) for k in range(3)],
+            voting="soft",
+        )
     # (d): the fold models averaged at predict time, the threshold tuned on their scores.
     ensemble = {"ensemble": True} if variant == "d" else {}
     if dataset.binary:

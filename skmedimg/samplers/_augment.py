@@ -16,7 +16,12 @@ chunks of channels). For that to happen often, parameters are
 drawn on a grid: angles and zoom in half-pixel steps at the image corner (rounding moves
 no pixel by more than a quarter pixel), shifts in whole pixels (exact slice copies, no
 interpolation), blur sigmas in 0.05-pixel steps. The grid does not depend on the image
-count, so results do not depend on how images are grouped. Large images get one fused
+count, so results do not depend on how images are grouped. Whole-pixel moves of small
+images (flips, shifts) are gathers of pixel rows (each image in its own row order: the
+vertical part), then OpenCV calls on chunks of images stacked as one tall image (the
+horizontal part). Small images go through buffers allocated once per call: fresh
+temporaries of a few hundred KB are mapped anew and page-faulted on every call, which
+cost as much as the pixel work at 28 px. Large images get one fused
 warp each, straight from the source into the output (a 3-channel warp through OpenCV's
 faster, bit-identical 4-channel path), split among ``n_jobs`` joblib threads. OpenCV's
 own thread setting (``cv2.setNumThreads``) is process-wide, so it is never changed here:
@@ -335,7 +340,21 @@ def _grouped(keys: np.ndarray, rows: np.ndarray, max_size: int | None = None):
     return [g[i : i + max_size] for g in groups for i in range(0, len(g), max_size)]
 
 
-def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, pad: bool = False) -> None:
+class _Scratch:
+    """Buffers of about ``_STACK_BYTES`` each, reused by every stacked call and copy of
+    one part. A fresh temporary of a few hundred KB to a few MB is mapped anew by the
+    allocator at every call and costs a page fault per 4 KB page on first touch: at
+    28 px that is as much time as the pixel work itself."""
+
+    def __init__(self, plan: _Plan):
+        # pad (in _opencv_each) adds up to 3 copies to a chunk of per_call images
+        rows = max(plan.per_call + 3, plan.copy_rows)
+        shape = (rows, *plan.size[::-1], plan.channels)
+        self.a, self.b, self.c = (np.empty(shape, plan.work_dtype) for _ in range(3))
+
+
+def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, scratch: _Scratch,
+                 pad: bool = False) -> None:
     """``dst[rows[i]] = func(src[src_rows[i]])`` for one OpenCV function shared by all rows.
 
     ``func(image, out)`` takes an (H, W) or (H, W, C) image. The images are stacked on the
@@ -343,10 +362,12 @@ def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, pad: bool = F
     ``pad`` (warps), no call gets 1, 3 or 4 channels: OpenCV warps those on a coarser path
     (1/32-pixel coordinates for uint8, uint16 and float32) than 2 or more than 4, so a
     lone image (or a chunk of 3 or 4 gray ones) is stacked with copies of itself, and
-    every image is warped on one path whatever else shares its call.
+    every image is warped on one path whatever else shares its call. Every step writes
+    into ``scratch``: no temporary is allocated per call.
     """
     _, height, width, channels = dst.shape
     pixels = height * width * channels
+    flat_a, flat_b, flat_c = (b.reshape(-1) for b in (scratch.a, scratch.b, scratch.c))
     n = len(rows)
     n_chunks = -(-n // per_call)
     base, extra = divmod(n, n_chunks)
@@ -359,11 +380,16 @@ def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, pad: bool = F
             kk += 1
         if kk > k:
             src_part = np.concatenate([src_part, np.repeat(src_part[:1], kk - k)])
+        size = kk * pixels
+        gathered = np.take(src, src_part, axis=0, out=scratch.a[:kk], mode="clip")
         # (k, H*W*C) -> (H*W*C, k) is one fast cv2.transpose (numpy's is ~10x slower
         # for uint8); the channel order (c*k + i) does not matter to a per-channel op.
-        stacked = cv2.transpose(src[src_part].reshape(kk, pixels))
-        result = func(stacked.reshape(height, width, channels * kk), None)
-        back = cv2.transpose(result.reshape(pixels, kk))
+        stacked = flat_b[:size].reshape(pixels, kk)
+        _into(cv2.transpose(gathered.reshape(kk, pixels), dst=stacked), stacked)
+        result = flat_c[:size].reshape(height, width, channels * kk)
+        _into(func(stacked.reshape(height, width, channels * kk), result), result)
+        back = flat_a[:size].reshape(kk, pixels)
+        _into(cv2.transpose(result.reshape(pixels, kk), dst=back), back)
         dst[rows[start:stop]] = back[:k].reshape(k, height, width, channels)
 
 
@@ -408,13 +434,15 @@ def _ksize(sigma: float) -> int:
     return 2 * max(1, round(2 * sigma)) + 1
 
 
-def _reflect_index(n: int, t: int) -> np.ndarray:
-    """Source index of each output position after a shift by ``t`` (BORDER_REFLECT_101)."""
+def _reflect_index(n: int, t) -> np.ndarray:
+    """Source index of each output position after a shift by ``t`` (BORDER_REFLECT_101);
+    for an array of shifts, one row of indices per shift."""
+    t = np.asarray(t)[..., None]
     if n == 1:
-        return np.zeros(1, dtype=np.intp)
+        return np.zeros(t.shape[:-1] + (1,), dtype=np.intp)
     period = 2 * (n - 1)
     i = np.abs(np.arange(n) - t) % period
-    return np.where(i > n - 1, period - i, i)
+    return np.where(i > n - 1, period - i, i).astype(np.intp, copy=False)
 
 
 def _shift_slices(n: int, t: int) -> tuple[tuple[slice, slice], ...] | None:
@@ -435,30 +463,96 @@ def _shift_slices(n: int, t: int) -> tuple[tuple[slice, slice], ...] | None:
 
 
 def _flip_stack(a: np.ndarray, code: int) -> np.ndarray:
-    """Flip (k, H, W, C) images as ``cv2.flip(image, code)`` does each.
+    """Flip (k, H, W, C) images as ``cv2.flip(image, code)`` does each."""
+    return _flip_into(a, np.empty_like(a), code)
+
+
+def _flip_into(a: np.ndarray, o: np.ndarray, code: int) -> np.ndarray:
+    """(k, H, W, C) images flipped as ``cv2.flip(image, code)`` does each: written into
+    ``o`` (same shape), or a view of ``a`` or ``o``.
 
     A horizontal flip reverses every pixel row, so the k images are flipped as one tall
-    (k*H, W) image; a vertical flip reverses whole rows, a fast copy in NumPy.
+    (k*H, W) image; a vertical flip reverses whole rows, a view.
     """
     k, height, width, channels = a.shape
     if code != 0:  # horizontal part
         if channels <= 4:
             tall = a.reshape(k * height, width, channels)
-            a = cv2.flip(tall[:, :, 0] if channels == 1 else tall, 1).reshape(a.shape)
+            o_tall = o.reshape(k * height, width, channels)
+            if channels == 1:
+                tall, o_tall = tall[:, :, 0], o_tall[:, :, 0]
+            _into(cv2.flip(tall, 1, dst=o_tall), o_tall)
         else:  # more channels than one OpenCV pixel holds
-            a = a[:, :, ::-1]
+            o[...] = a[:, :, ::-1]
+        a = o
     return a[:, ::-1] if code != 1 else a
 
 
-def _shift_x(a: np.ndarray, t: int) -> np.ndarray:
-    """Shift (k, H, W, C) images by ``t`` whole pixels along W, reflecting at the border."""
-    pairs = _shift_slices(a.shape[2], t)
-    if pairs is None:
-        return np.take(a, _reflect_index(a.shape[2], t), axis=2)
-    out = np.empty_like(a)
-    for to, frm in pairs:
-        out[:, :, to] = a[:, :, frm]
-    return out
+def _shift_x_into(a: np.ndarray, o: np.ndarray, tx: int) -> np.ndarray:
+    """(k, H, W, C) images shifted by ``tx`` whole pixels along W, reflecting at the
+    border, into ``o``."""
+    k, height, width, channels = a.shape
+    if 2 * abs(tx) >= width:  # reflects more than once: a gather
+        return np.take(a, _reflect_index(width, tx), axis=2, out=o, mode="clip")
+    # Every pixel row moves on its own, so the k images shift as one tall image: the part
+    # that stays in view, with OpenCV's border copy around it (while the border is
+    # narrower than that part, reflecting inside it is reflecting in the whole row).
+    left, right = max(tx, 0), max(-tx, 0)
+    view = a.reshape(k * height, width, channels)[:, right : width - left]
+    tall = o.reshape(k * height, width, channels)
+    if channels == 1:
+        view, tall = view[:, :, 0], tall[:, :, 0]
+    _into(_by_channels(lambda v, d: cv2.copyMakeBorder(
+        v, 0, 0, left, right, _BORDER | cv2.BORDER_ISOLATED, dst=d), view, tall), tall)
+    return o
+
+
+def _move_rows(src, src_of, dst, rows, plan: _Plan, scratch: _Scratch, start: int) -> None:
+    """Whole-pixel moves (plain copies, flips, shifts): exact copies of source pixels.
+
+    The vertical part (a shift along H or a vertical flip) is a choice of pixel rows, so
+    it is folded into the gather: one ``np.take`` of whole pixel rows per chunk, each
+    image with its own row order. The horizontal part (a flip or a shift along W) moves
+    every pixel row on its own, so the images sharing it go through one OpenCV call as
+    one tall image. Writes ``dst[rows]``; ``rows`` index ``src_of``, ``dst`` and (plus
+    ``start``) the plan.
+    """
+    _, height, width, channels = dst.shape
+    row_len = width * channels
+    contiguous = src.flags.c_contiguous
+    pixel_rows = src.reshape(-1, row_len) if contiguous else None
+    tall_a = scratch.a.reshape(-1, row_len)
+    # The source row of each row: one row of this table per vertical shift, and the
+    # last one for vertical flips (which are never shifted too).
+    ty = plan.ty[start + rows]
+    low, high = min(int(ty.min(initial=0)), 0), max(int(ty.max(initial=0)), 0)
+    orders = np.vstack([_reflect_index(height, np.arange(low, high + 1)),
+                        np.arange(height)[::-1]])
+    which = np.full(len(src_of), -low)  # row -low: no vertical move
+    which[rows] = np.where(plan.p["fy"][start + rows] == -1, len(orders) - 1, ty - low)
+    upright = which == -low  # these are gathered as whole images, a faster copy
+    keys = 2 * plan.x_keys[start : start + len(src_of)] + upright
+    for group in _grouped(keys, rows, len(scratch.a)):
+        k = len(group)
+        at = start + group
+        if upright[group[0]]:
+            np.take(src, src_of[group], axis=0, out=scratch.a[:k], mode="clip")
+        else:
+            order = orders[which[group]]  # (k, H)
+            if contiguous:
+                order += (src_of[group] * height)[:, None]
+                source = pixel_rows
+            else:  # a strided view: whole images first, then their rows
+                order += (np.arange(k) * height)[:, None]
+                source = np.take(src, src_of[group], axis=0, out=scratch.c[:k], mode="clip")
+                source = source.reshape(-1, row_len)
+            np.take(source, order.reshape(-1), axis=0, out=tall_a[: k * height], mode="clip")
+        moved = scratch.a[:k]
+        if plan.p["fx"][at[0]] == -1:
+            moved = _flip_into(moved, scratch.b[:k], 1)
+        elif plan.tx[at[0]]:
+            moved = _shift_x_into(moved, scratch.b[:k], int(plan.tx[at[0]]))
+        dst[group] = moved
 
 
 def _shift_into(a: np.ndarray, o: np.ndarray, tx: int, ty: int) -> None:
@@ -619,6 +713,8 @@ class _Plan:
         self.per_call = max(1, min(_MAX_STACK_CHANNELS // channels,
                                    _STACK_BYTES // (height * width * channels
                                                     * self.work_dtype.itemsize)))
+        # Images per chunk of whole-pixel moves (flips, shifts, copies): ~_STACK_BYTES.
+        self.copy_rows = max(1, _STACK_BYTES // image_bytes)
         # 3-channel warps are about 1.6x faster through OpenCV's 4-channel path, and
         # bit-identical (each channel is interpolated on its own either way).
         self.warp_via_4 = channels == 3 and self.dtype in _CVTCOLOR_DTYPES
@@ -639,6 +735,8 @@ class _Plan:
         self.warp_keys = _combine(p["angle_bin"], p["zoom_bin"], p["tx"], p["ty"], p["fx"],
                                   p["fy"])
         self.tx, self.ty = p["tx"].astype(np.int64), p["ty"].astype(np.int64)
+        # What a whole-pixel move does along W: nothing (0), a flip or a shift by tx.
+        self.x_keys = np.where(p["fx"] == -1, width + 1, self.tx)
         self.sigma_keys = np.round(p["sigma"] * 20).astype(np.int64)
         self.intensity = (p["brightness"] != 0) | (p["contrast"] != 1) | (p["gamma"] != 1)
 
@@ -708,7 +806,8 @@ def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
     """Small images: those sharing a transform go through one OpenCV call, stacked.
 
     On one thread: the work is bound by Python's per-call overhead, which threads do not
-    share (measured with joblib threads: 3x slower at 28 px on 2 cores).
+    share (measured with joblib threads sharing the stacked OpenCV calls: 1.4x slower at
+    28 px on 2 busy cores).
     """
     start, stop = part.start, part.stop
     local = np.arange(stop - start)
@@ -717,24 +816,16 @@ def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
     else:  # OpenCV cannot take this dtype: work on a float64 copy of the part
         src, src_of = Xv[indices[start:stop]].astype(plan.work_dtype), local
         dst = np.empty_like(src)
-    each = {"per_call": plan.per_call}
+    scratch = _Scratch(plan)
+    each = {"per_call": plan.per_call, "scratch": scratch}
 
     def sel(mask):
         return local[mask[start:stop]]
 
     blurred = plan.p["sigma"] > 0
-    rows = sel(plan.untouched & ~blurred)  # blurred ones are blurred from the source below
-    dst[rows] = src[src_of[rows]]
-    for group in _grouped(plan.flip_code[start:stop], sel(plan.only_flip), plan.gather):
-        dst[group] = _flip_stack(src[src_of[group]], int(plan.flip_code[start + group[0]]))
-    # Shifts: an x pass then a y pass, each vectorised over the images sharing an offset.
-    rows = sel(plan.only_shift)
-    for group in _grouped(plan.tx[start:stop], rows, plan.gather):
-        dst[group] = _shift_x(src[src_of[group]], int(plan.tx[start + group[0]]))
-    for group in _grouped(plan.ty[start:stop], rows[plan.ty[start + rows] != 0],
-                          plan.gather):
-        index = _reflect_index(dst.shape[1], int(plan.ty[start + group[0]]))
-        dst[group] = dst[group][:, index]  # whole rows: a fast gather
+    # Blurred ones are blurred from the source below.
+    moves = sel((plan.untouched & ~blurred) | plan.only_flip | plan.only_shift)
+    _move_rows(src, src_of, dst, moves, plan, scratch, start)
     for group in _grouped(plan.warp_keys[start:stop], sel(plan.warped)):
         _opencv_each(lambda a, o, r=start + group[0]: plan.warp(a, o, r),
                      src, src_of[group], dst, group, pad=True, **each)
