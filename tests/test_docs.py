@@ -222,6 +222,7 @@ USER_GUIDE = {
     "skmedimg.metrics.ClinicalReport": "imbalance_metrics",
     "skmedimg.metrics.OperatingPointDisplay": "threshold_moving",
     "skmedimg.metrics.ThresholdCurveDisplay": "threshold_moving",
+    "skmedimg.datasets.LazyImageArray": "larger_than_memory",
 }
 # Exceptions and warnings need no user-guide link (scikit-learn's have none either).
 NO_USER_GUIDE = {"skmedimg.ConstraintNotMetWarning", "skmedimg.datasets.ImageLoadError"}

@@ -115,18 +115,22 @@ class LazyImageArray:
     # ------------------------------------------------------------------ array protocol
     @property
     def shape(self) -> tuple[int, ...]:
+        """Shape of the view, as an ndarray's (read from metadata, no pixels)."""
         return (len(self._rows),) + self._item_shape
 
     @property
     def dtype(self) -> np.dtype:
+        """Pixel dtype, as stored or as set by :meth:`astype`."""
         return self._dtype
 
     @property
     def ndim(self) -> int:
+        """Number of dimensions (3 to 5: images with or without channels, volumes)."""
         return 1 + len(self._item_shape)
 
     @property
     def size(self) -> int:
+        """Number of pixels in the view."""
         return int(math.prod(self.shape))
 
     @property
@@ -136,6 +140,7 @@ class LazyImageArray:
 
     @property
     def source(self) -> str:
+        """A description of the backing store (a path for files)."""
         return self._source.describe()
 
     def __len__(self) -> int:
@@ -183,6 +188,7 @@ class LazyImageArray:
         Returns
         -------
         view : LazyImageArray
+            The same rows, read as ``dtype``.
         """
         view = self._view(None, ())
         view._cast = np.dtype(dtype)
@@ -242,17 +248,37 @@ class LazyImageArray:
             yield self.read(slice(start, start + int(batch_size)))
 
     def min(self):
-        """Smallest pixel value, read in chunks of about 64 MiB."""
+        """Smallest pixel value, read in chunks of about 64 MiB.
+
+        Returns
+        -------
+        value : scalar
+            The minimum over every pixel of the view.
+        """
         return self._reduce(np.min, "min")
 
     def max(self):
-        """Largest pixel value, read in chunks of about 64 MiB."""
+        """Largest pixel value, read in chunks of about 64 MiB.
+
+        Returns
+        -------
+        value : scalar
+            The maximum over every pixel of the view.
+        """
         return self._reduce(np.max, "max")
 
     def count_nonfinite(self) -> int:
-        """Number of NaN or infinite pixels (0 for integer dtypes, which cannot hold
-        them, without reading anything); floats are read in chunks of about 64 MiB, once:
-        an array found finite, and the views taken from it, are not read again."""
+        """Number of NaN or infinite pixels.
+
+        Integer dtypes cannot hold them: 0, without reading anything. Floats are read in
+        chunks of about 64 MiB, once: an array found finite, and the views taken from
+        it, are not read again.
+
+        Returns
+        -------
+        n_nonfinite : int
+            Pixels that are NaN, +inf or -inf.
+        """
         if self._dtype.kind != "f" or self._finite:
             return 0
         n_bad = int(sum(batch.size - np.count_nonzero(np.isfinite(batch))
