@@ -20,16 +20,15 @@ from . import _loaders
 from ._lazy import write_collection
 from ._loaders import (
     ImageLoadError,
-    _already_read,
     _check_color,
     _check_extensions,
     _check_image_size,
     _check_on_error,
     _check_resized_memory,
     _check_root,
+    _class_names_and_target,
+    _find_class_folders,
     _handle_failures,
-    _is_ignored,
-    _is_within,
     _natural_key,
     _real,
     _stack,
@@ -176,56 +175,10 @@ def load_image_folder(
 
     failures: list[tuple[str, str]] = []
     root_real = _real(root)
-    seen: set[Path] = set()
-    if classes is None:
-        class_dirs = sorted(
-            (
-                p for p in root.iterdir()
-                if p.is_dir() and not p.name.startswith(".")
-                and not (p.is_symlink() and _already_read(p, (root_real,), seen))
-            ),
-            key=lambda p: p.name,
-        )
-        if not class_dirs:
-            raise ImageLoadError(
-                f"{str(root)!r} has no sub-folders; load_image_folder expects one "
-                "sub-folder per class (root/<class>/<image>)."
-            )
-        for p in sorted(root.iterdir()):
-            if p.is_file() and not _is_ignored(p) and p.suffix.lower() in exts:
-                failures.append((str(p), "image outside any class folder"))
-    else:
-        if isinstance(classes, str):
-            raise ValueError(f"classes must be a list of folder names; got {classes!r}.")
-        classes = list(classes)
-        if len(set(classes)) != len(classes) or not classes:
-            raise ValueError(
-                f"classes must be a non-empty list of distinct names; got {classes!r}."
-            )
-        bad = [c for c in classes if str(c) in ("", ".", "..") or Path(str(c)).name != str(c)]
-        if bad:
-            raise ValueError(
-                f"classes must name folders directly inside root, without '/' or '..'; "
-                f"got {bad}."
-            )
-        class_dirs = [root / str(c) for c in classes]
-        absent = [str(c) for c, p in zip(classes, class_dirs) if not p.is_dir()]
-        if absent:
-            available = sorted(p.name for p in root.iterdir() if p.is_dir())
-            raise FileNotFoundError(
-                f"Class folder(s) {absent} not found in {str(root)!r}; it has {available}."
-            )
-        real_dirs = [_real(p) for p in class_dirs]
-        for c, real in zip(classes, real_dirs):
-            if _is_within(root_real, real):
-                raise ValueError(
-                    f"Class folder {str(c)!r} links back to {str(real)!r}, which contains "
-                    "root; its images would be read again under another class."
-                )
-        same = [c for c, real in zip(classes, real_dirs) if real_dirs.count(real) > 1]
-        if same:
-            raise ValueError(f"Class folders {same} are the same folder (symbolic links).")
-
+    class_dirs, seen = _find_class_folders(
+        root, classes, failures, loader="load_image_folder", noun="image",
+        layout="root/<class>/<image>", is_item=lambda p: p.suffix.lower() in exts,
+    )
     seen.update(_real(p) for p in class_dirs)
     paths: list[Path] = []
     labels: list[int] = []
@@ -268,11 +221,7 @@ def load_image_folder(
         images = _stack([results[i][0] for i in keep], kept_paths, "images")
     target = np.asarray([labels[i] for i in keep], dtype=np.int64)
 
-    names = [p.name for p in class_dirs]
-    present = np.unique(target)
-    if len(present) < len(names):  # some class lost all its files (only with "skip")
-        names = [names[k] for k in present]
-        target = np.searchsorted(present, target)
+    names, target = _class_names_and_target(class_dirs, target)
     logger.info("Loaded %d images of %d classes from %s", len(target), len(names), root)
     if return_X_y:
         return images, target

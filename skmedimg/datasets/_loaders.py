@@ -321,3 +321,71 @@ def _stack(images: list[np.ndarray], paths: list[Path], what: str) -> np.ndarray
             f"To load them, {' and '.join(hint)}."
         )
     return np.stack(images)
+
+
+def _find_class_folders(root: Path, classes, failures: list, *, loader: str, noun: str,
+                        layout: str, is_item) -> tuple[list[Path], set[Path]]:
+    """The class folders of ``root`` and the real folders read so far (symlink guard).
+
+    ``classes=None`` takes every visible sub-folder and reports the files directly in
+    ``root`` for which ``is_item(path)`` holds as ``"<noun> outside any class folder"``;
+    a list names the folders, refused when absent, outside ``root``, linking back to it
+    or naming one folder twice. Shared by the image and NIfTI folder loaders.
+    """
+    root_real = _real(root)
+    seen: set[Path] = set()
+    if classes is None:
+        class_dirs = sorted(
+            (p for p in root.iterdir()
+             if p.is_dir() and not p.name.startswith(".")
+             and not (p.is_symlink() and _already_read(p, (root_real,), seen))),
+            key=lambda p: p.name,
+        )
+        if not class_dirs:
+            raise ImageLoadError(
+                f"{str(root)!r} has no sub-folders; {loader} expects one sub-folder per "
+                f"class ({layout})."
+            )
+        failures.extend((str(p), f"{noun} outside any class folder")
+                        for p in sorted(root.iterdir())
+                        if p.is_file() and not _is_ignored(p) and is_item(p))
+        return class_dirs, seen
+    if isinstance(classes, str):
+        raise ValueError(f"classes must be a list of folder names; got {classes!r}.")
+    classes = list(classes)
+    if len(set(classes)) != len(classes) or not classes:
+        raise ValueError(f"classes must be a non-empty list of distinct names; got {classes!r}.")
+    bad = [c for c in classes if str(c) in ("", ".", "..") or Path(str(c)).name != str(c)]
+    if bad:
+        raise ValueError(
+            f"classes must name folders directly inside root, without '/' or '..'; got {bad}."
+        )
+    class_dirs = [root / str(c) for c in classes]
+    absent = [str(c) for c, p in zip(classes, class_dirs) if not p.is_dir()]
+    if absent:
+        available = sorted(p.name for p in root.iterdir() if p.is_dir())
+        raise FileNotFoundError(
+            f"Class folder(s) {absent} not found in {str(root)!r}; it has {available}."
+        )
+    real_dirs = [_real(p) for p in class_dirs]
+    for c, real in zip(classes, real_dirs):
+        if _is_within(root_real, real):
+            raise ValueError(
+                f"Class folder {str(c)!r} links back to {str(real)!r}, which contains "
+                f"root; its {noun}s would be read again under another class."
+            )
+    same = [c for c, real in zip(classes, real_dirs) if real_dirs.count(real) > 1]
+    if same:
+        raise ValueError(f"Class folders {same} are the same folder (symbolic links).")
+    return class_dirs, seen
+
+
+def _class_names_and_target(class_dirs: list[Path], target: np.ndarray):
+    """Class names of the folders, without classes whose every file was skipped (only
+    with ``on_error="skip"``), and the target renumbered to match them."""
+    names = [p.name for p in class_dirs]
+    present = np.unique(target)
+    if len(present) < len(names):
+        names = [names[k] for k in present]
+        target = np.searchsorted(present, target)
+    return names, target

@@ -20,12 +20,11 @@ from sklearn.utils import Bunch
 from .._validation import available_memory
 from ._loaders import (
     ImageLoadError,
-    _already_read,
     _check_on_error,
     _check_root,
+    _class_names_and_target,
+    _find_class_folders,
     _handle_failures,
-    _is_ignored,
-    _is_within,
     _real,
     _walk_files,
     logger,
@@ -159,56 +158,6 @@ def _read_volume(path: Path, nib, shape, dtype, reorient: bool):
     if shape is not None:
         data = _resample(data, shape)
     return np.ascontiguousarray(data), zooms
-
-
-def _class_folders(root: Path, classes, failures) -> list[Path]:
-    """The class folders of ``root`` (as ``load_image_folder`` finds them)."""
-    root_real = _real(root)
-    if classes is None:
-        seen: set[Path] = set()
-        class_dirs = sorted(
-            (p for p in root.iterdir()
-             if p.is_dir() and not p.name.startswith(".")
-             and not (p.is_symlink() and _already_read(p, (root_real,), seen))),
-            key=lambda p: p.name,
-        )
-        if not class_dirs:
-            raise ImageLoadError(
-                f"{str(root)!r} has no sub-folders; load_nifti_folder expects one "
-                "sub-folder per class (root/<class>/<volume>.nii.gz)."
-            )
-        failures.extend((str(p), "volume outside any class folder")
-                        for p in sorted(root.iterdir())
-                        if p.is_file() and not _is_ignored(p) and _is_nifti(p))
-        return class_dirs
-    if isinstance(classes, str):
-        raise ValueError(f"classes must be a list of folder names; got {classes!r}.")
-    classes = list(classes)
-    if len(set(classes)) != len(classes) or not classes:
-        raise ValueError(f"classes must be a non-empty list of distinct names; got {classes!r}.")
-    bad = [c for c in classes if str(c) in ("", ".", "..") or Path(str(c)).name != str(c)]
-    if bad:
-        raise ValueError(
-            f"classes must name folders directly inside root, without '/' or '..'; got {bad}."
-        )
-    class_dirs = [root / str(c) for c in classes]
-    absent = [str(c) for c, p in zip(classes, class_dirs) if not p.is_dir()]
-    if absent:
-        available = sorted(p.name for p in root.iterdir() if p.is_dir())
-        raise FileNotFoundError(
-            f"Class folder(s) {absent} not found in {str(root)!r}; it has {available}."
-        )
-    real_dirs = [_real(p) for p in class_dirs]
-    for c, real in zip(classes, real_dirs):
-        if _is_within(root_real, real):
-            raise ValueError(
-                f"Class folder {str(c)!r} links back to {str(real)!r}, which contains "
-                "root; its volumes would be read again under another class."
-            )
-    same = [c for c, real in zip(classes, real_dirs) if real_dirs.count(real) > 1]
-    if same:
-        raise ValueError(f"Class folders {same} are the same folder (symbolic links).")
-    return class_dirs
 
 
 def _stack_volumes(volumes: list[np.ndarray], paths: list[Path]) -> np.ndarray:
@@ -370,7 +319,10 @@ def load_nifti_folder(
     nib = _import_nibabel()
 
     failures: list[tuple[str, str]] = []
-    class_dirs = _class_folders(root, classes, failures)
+    class_dirs, _ = _find_class_folders(
+        root, classes, failures, loader="load_nifti_folder", noun="volume",
+        layout="root/<class>/<volume>.nii.gz", is_item=_is_nifti,
+    )
     root_real = _real(root)
     seen = {_real(p) for p in class_dirs}
     paths: list[Path] = []
@@ -407,11 +359,7 @@ def load_nifti_folder(
     images = _stack_volumes([results[i][0] for i in keep], kept_paths)
     target = np.asarray([labels[i] for i in keep], dtype=np.int64)
 
-    names = [p.name for p in class_dirs]
-    present = np.unique(target)
-    if len(present) < len(names):  # some class lost all its files (only with "skip")
-        names = [names[k] for k in present]
-        target = np.searchsorted(present, target)
+    names, target = _class_names_and_target(class_dirs, target)
     logger.info("Loaded %d volumes of %d classes from %s", len(target), len(names), root)
     if return_X_y:
         return images, target
