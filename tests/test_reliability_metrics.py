@@ -612,3 +612,17 @@ def test_make_clinical_scorer_checks_its_keywords_up_front():
         M.make_clinical_scorer("ppv", zero_division=2)
     scorer = M.make_clinical_scorer("ppv", zero_division=1.0)
     assert scorer(CLF, X, Y) == pytest.approx(M.ppv_score(Y, CLF.predict(X)))
+
+
+@pytest.mark.parametrize("counts", [(22, 43, 0, 85), (22, 0, 3, 85), (0, 10, 5, 85),
+                                    (20, 10, 5, 0), (20, 10, 5, 85)])
+def test_likelihood_ratio_intervals_contain_their_values(counts):
+    """With a zero cell (no false negatives: LR- = 0) the Haldane-corrected interval
+    used to exclude the reported value ([0.002, 0.51] around 0.0)."""
+    tp, fp, fn, tn = counts
+    y = np.r_[np.ones(tp + fn, int), np.zeros(fp + tn, int)]
+    pred = np.r_[np.ones(tp, int), np.zeros(fn, int), np.ones(fp, int), np.zeros(tn, int)]
+    rep = M.clinical_report(y, pred, n_bootstraps=20, random_state=0)
+    for key in ("lr_plus", "lr_minus"):
+        value, (low, high) = rep[key], rep.sections[0]["metrics"][key]["ci"]
+        assert low <= value <= high, (key, value, low, high)

@@ -116,7 +116,13 @@ def _count_metrics(tp, fp, fn, tn):
 
 
 def _lr_interval(tp, fp, fn, tn, z):
-    """LR+ and LR- with log-method CIs (0.5 added to each cell only if one is 0)."""
+    """LR+ and LR- with log-method CIs (0.5 added to each cell only if one is 0).
+
+    With a zero cell the point estimate sits on a boundary (LR- = 0 without false
+    negatives, LR+ = inf without false positives) while the corrected interval does
+    not reach it; the interval is widened to the boundary, so that it always contains
+    the value it is reported with.
+    """
     tp, fp, fn, tn = (np.float64(v) for v in (tp, fp, fn, tn))
     with np.errstate(invalid="ignore", divide="ignore"):
         sens, spec = tp / (tp + fn), tn / (tn + fp)
@@ -130,6 +136,8 @@ def _lr_interval(tp, fp, fn, tn, z):
         se_n = np.sqrt(1 / c - 1 / (a + c) + 1 / d - 1 / (b + d))
         ci_p = (lp * np.exp(-z * se_p), lp * np.exp(z * se_p))
         ci_n = (ln_ * np.exp(-z * se_n), ln_ * np.exp(z * se_n))
+        ci_p = (min(ci_p[0], lr_plus), max(ci_p[1], lr_plus))
+        ci_n = (min(ci_n[0], lr_minus), max(ci_n[1], lr_minus))
     if tp + fn == 0 or tn + fp == 0:  # no positive or no negative: LRs are undefined
         ci_p = ci_n = (np.nan, np.nan)
     return (float(lr_plus), ci_p), (float(lr_minus), ci_n)
