@@ -122,9 +122,11 @@ def _quiet_tensorflow() -> None:
 
     Must run before TensorFlow is imported: the level is read once, at import. Level 3
     also hides the error-level "failed call to cuInit" of machines without a GPU; real
-    errors still surface as Python exceptions. GPUs stay visible.
+    errors still surface as Python exceptions. GPUs stay visible. A variable set but
+    empty (``export TF_CPP_MIN_LOG_LEVEL=``) is no setting: TensorFlow reads it as 0.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if not os.environ.get("TF_CPP_MIN_LOG_LEVEL", "").strip():
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 
 
 @contextlib.contextmanager

@@ -658,6 +658,9 @@ def test_cli_sets_the_tensorflow_log_level_unless_the_user_did(tmp_path, capsys,
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "1")
     cli.main(["demo", "--data", str(tmp_path / "missing.npz")])
     assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "1"
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "")  # set but empty: TensorFlow reads 0
+    cli.main(["demo", "--data", str(tmp_path / "missing.npz")])
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3"
     assert "CUDA_VISIBLE_DEVICES" not in os.environ or os.environ["CUDA_VISIBLE_DEVICES"]
     capsys.readouterr()
 
