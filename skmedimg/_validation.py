@@ -115,7 +115,9 @@ def resolve_spatial_dims(X_or_shape, spatial_dims="auto", *, name: str = "X") ->
 
 
 def is_lazy_images(X) -> bool:
-    """A LazyImageArray, dask.array or zarr.Array: read batch by batch, never whole."""
+    """Whether ``X`` must be read lazily, batch by batch and never whole: a
+    ``LazyImageArray``, a ``dask.array`` or a ``zarr.Array`` (checked without importing
+    Dask or Zarr)."""
     module = type(X).__module__ or ""
     return bool(getattr(type(X), "_skmedimg_lazy", False)) or (
         module.startswith(("dask.array", "zarr")) and hasattr(X, "shape")

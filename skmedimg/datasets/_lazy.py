@@ -14,8 +14,9 @@ read once do not stay mapped and count in the process's memory), a Zarr array, i
 files decoded on demand, or any array-like with ``shape``, ``dtype`` and integer-array
 indexing (a ``dask.array``). Pickling stores paths and row indices, never pixels.
 
-This module imports only NumPy at load time: ``skmedimg._validation`` imports it
-lazily, and it must not import the loaders (which import ``_validation``) at load time.
+This module imports only NumPy and ``skmedimg._validation`` (for ``is_lazy_images``)
+at load time: ``_validation`` imports it lazily, and it must not import the loaders
+(which import ``_validation``) at load time.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ import threading
 from pathlib import Path
 
 import numpy as np
+
+from .._validation import is_lazy_images
 
 __all__ = ["LazyImageArray", "as_lazy_images", "is_lazy_images"]
 
@@ -405,18 +408,6 @@ def _describe(key) -> str:
     if arr is not None and arr.dtype != object:
         return f"an array of dtype {arr.dtype} and shape {arr.shape}"
     return repr(key)
-
-
-# -------------------------------------------------------------------------- duck typing
-
-
-def is_lazy_images(X) -> bool:
-    """Whether ``X`` must be read lazily: a :class:`LazyImageArray`, a ``dask.array`` or
-    a ``zarr.Array`` (checked without importing Dask or Zarr)."""
-    if getattr(type(X), "_skmedimg_lazy", False):
-        return True
-    module = type(X).__module__ or ""
-    return module.startswith(("dask.array", "zarr")) and hasattr(X, "shape")
 
 
 def as_lazy_images(X) -> LazyImageArray:
