@@ -1047,14 +1047,15 @@ class CNNClassifier(KerasClassifier):
         X = self._check_X(X, reset=False)
         args = {"batch_size": self.batch_size, "verbose": 0, **self._routed("predict"), **kwargs}
         batch_size = args["batch_size"]
+        lazy = is_lazy_images(X)
         if (set(args) == {"batch_size", "verbose"} and args["verbose"] == 0
                 and isinstance(batch_size, numbers.Integral) and batch_size >= 1
                 and keras.backend.backend() == "tensorflow"):
             forward = _compiled_forward(self.model_, X.dtype)
-            batches = (X.iter_batches(batch_size) if is_lazy_images(X) else
+            batches = (X.iter_batches(batch_size) if lazy else
                        (X[start:start + batch_size] for start in range(0, len(X), batch_size)))
             return np.concatenate([forward(batch).numpy() for batch in batches])
-        if is_lazy_images(X):
+        if lazy:
             from ._lazy_feed import LazyBatches
 
             batches = LazyBatches(X, np.zeros(len(X)), batch_size=args.pop("batch_size"),
