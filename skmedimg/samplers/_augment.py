@@ -351,10 +351,13 @@ class _Scratch:
         rows = max(plan.per_call + 3, plan.copy_rows)
         shape = (rows, *plan.size[::-1], plan.channels)
         self.a, self.b, self.c = (np.empty(shape, plan.work_dtype) for _ in range(3))
+        if plan.warp_float32:  # the float32 copies of a stacked warp's input and result
+            shape = (plan.per_call + 3, *shape[1:])
+            self.f, self.g = (np.empty(shape, np.float32) for _ in range(2))
 
 
 def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, scratch: _Scratch,
-                 pad: bool = False) -> None:
+                 pad: bool = False, float32: bool = False) -> None:
     """``dst[rows[i]] = func(src[src_rows[i]])`` for one OpenCV function shared by all rows.
 
     ``func(image, out)`` takes an (H, W) or (H, W, C) image. The images are stacked on the
@@ -364,6 +367,14 @@ def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, scratch: _Scr
     lone image (or a chunk of 3 or 4 gray ones) is stacked with copies of itself, and
     every image is warped on one path whatever else shares its call. Every step writes
     into ``scratch``: no temporary is allocated per call.
+
+    With ``float32`` (uint8 warps), ``func`` works on ``image + 0.5`` in float32 and the
+    result is truncated back to uint8. OpenCV's stacked float32 warp is about 2.5x faster
+    than its uint8 one, and bit-identical to it: both interpolate between 1/32-pixel
+    positions, whose bilinear weights are multiples of 1/1024 that sum to 1, so every
+    product and sum is exact in float32 (19 significant bits at most), and the uint8
+    path's fixed-point rounding is round-half-up, ``floor(v + 0.5)``: what truncating
+    the warp of ``image + 0.5`` gives.
     """
     _, height, width, channels = dst.shape
     pixels = height * width * channels
@@ -387,7 +398,13 @@ def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, scratch: _Scr
         stacked = flat_b[:size].reshape(pixels, kk)
         _into(cv2.transpose(gathered.reshape(kk, pixels), dst=stacked), stacked)
         result = flat_c[:size].reshape(height, width, channels * kk)
-        _into(func(stacked.reshape(height, width, channels * kk), result), result)
+        if float32:
+            a, o = (b.reshape(-1)[:size].reshape(result.shape) for b in (scratch.f, scratch.g))
+            np.add(stacked.reshape(a.shape), np.float32(0.5), out=a)
+            _into(func(a, o), o)
+            np.copyto(result, o, casting="unsafe")  # truncation: o >= 0.5
+        else:
+            _into(func(stacked.reshape(height, width, channels * kk), result), result)
         back = flat_a[:size].reshape(kk, pixels)
         _into(cv2.transpose(result.reshape(pixels, kk), dst=back), back)
         dst[rows[start:stop]] = back[:k].reshape(k, height, width, channels)
@@ -718,6 +735,8 @@ class _Plan:
         # 3-channel warps are about 1.6x faster through OpenCV's 4-channel path, and
         # bit-identical (each channel is interpolated on its own either way).
         self.warp_via_4 = channels == 3 and self.dtype in _CVTCOLOR_DTYPES
+        # Stacked uint8 warps go through float32, faster and bit-identical (_opencv_each).
+        self.warp_float32 = self.dtype == np.uint8 and height * width <= _STACK_MAX_PIXELS
 
         plain = (p["angle"] == 0) & (p["scale"] == 1)
         flipped = (p["fx"] == -1) | (p["fy"] == -1)
@@ -828,7 +847,8 @@ def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
     _move_rows(src, src_of, dst, moves, plan, scratch, start)
     for group in _grouped(plan.warp_keys[start:stop], sel(plan.warped)):
         _opencv_each(lambda a, o, r=start + group[0]: plan.warp(a, o, r),
-                     src, src_of[group], dst, group, pad=True, **each)
+                     src, src_of[group], dst, group, pad=True, float32=plan.warp_float32,
+                     **each)
     for moved in (False, True):  # after a geometric step in place, else from the source
         rows = sel(blurred & (plan.untouched != moved))
         for group in _grouped(plan.sigma_keys[start:stop], rows):
