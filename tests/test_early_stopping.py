@@ -22,7 +22,8 @@ def test_restored_weights_come_from_after_the_warm_up():
     # Here the validation loss is lowest after the first epoch (0.61, then 0.66, 0.92...),
     # so without a warm-up epoch 1's weights would come back.
     clf = CNNClassifier(epochs=6, patience=2, learning_rate=0.01, validation_fraction=0.25,
-                        batch_size=16, callbacks=[record], metrics=None, random_state=0)
+                        batch_size=16, callbacks=[record], metrics=None, random_state=0,
+                        augmentation=None)
     clf.fit(X, y)
     val_loss = clf.history_["val_loss"]
     assert int(np.argmin(val_loss)) < 2  # the case this test is about
