@@ -224,3 +224,30 @@ def test_random_affine_survives_saving(tmp_path):
         7, 0.02, 0.03, "vertical", 5)
     with pytest.raises(ValueError, match="flip must be False or one of"):
         RandomAffine(flip="diagonal")
+
+
+# ----------------------------------------------------------------------- epochs="auto"
+@pytest.mark.parametrize(
+    ("n_samples", "batch_size", "validation_fraction", "expected"),
+    [
+        (546, 32, 0.0, 60),  # BreastMNIST: 18 steps per epoch -> clipped to 60
+        (1500, 32, 0.0, 43),  # ceil(2000 / 47)
+        (1500, 32, 0.1, 47),  # 1350 training images: ceil(2000 / 43)
+        (3139, 32, 0.0, 21),
+        (5708, 32, 0.0, 20),  # large sets: the floor
+        (1500, 8, 0.0, 20),
+    ],
+)
+def test_auto_epochs_aim_at_two_thousand_steps(n_samples, batch_size, validation_fraction,
+                                               expected):
+    clf = CNNClassifier(batch_size=batch_size, validation_fraction=validation_fraction)
+    assert clf._auto_epochs(n_samples) == expected
+
+
+def test_auto_epochs_are_resolved_in_fit_and_recorded(images):
+    X, y = images
+    clf = CNNClassifier(batch_size=48, metrics=None, random_state=0).fit(X[:24], y[:24])
+    assert clf.epochs == "auto"
+    assert clf.epochs_ == 60 and clf.n_epochs_ == 60  # 1 step per epoch
+    fixed = CNNClassifier(epochs=2, metrics=None, random_state=0).fit(X, y)
+    assert fixed.epochs_ == 2 and len(fixed.history_["loss"]) == 2
