@@ -187,8 +187,8 @@ class CNNClassifier(KerasClassifier):
         few images to judge epochs by (on BreastMNIST, 55 images), and with
         ``augmentation`` training on everything for a fixed budget gave the better
         test AUC (BreastMNIST 0.882 ± 0.006 against 0.849 ± 0.012 with a 10% split
-        and early stopping; see the User Guide). Set it (e.g. ``0.1``) on large sets
-        to stop early.
+        and early stopping; see :ref:`training_defaults`). Set it (e.g. ``0.1``) on
+        large sets to stop early.
     patience : int, default=5
         Used when ``validation_fraction > 0``: epochs without improvement of
         ``monitor`` before training stops; the best
@@ -245,9 +245,12 @@ class CNNClassifier(KerasClassifier):
         some of ``"rotation"`` (degrees, in [0, 180]), ``"shift"`` and ``"zoom"``
         (fractions of the side, in [0, 1]) and ``"flip"`` (False, ``"horizontal"``,
         ``"vertical"`` or ``"horizontal_and_vertical"``); keys left out are off.
-        ``None`` trains on the images as they are. Measured on BreastMNIST's test split
-        (3 seeds), ``"auto"`` with training on every image raised the test AUC from
-        0.849 ± 0.012 to 0.888 ± 0.011 (see the User Guide).
+        ``None`` trains on the images as they are. Rotation, shift and zoom are fused
+        into one warp that reads source pixels by nearest neighbour, so training
+        images stay as sharp as those met at prediction. With training on every image
+        (``validation_fraction=0``), ``"auto"`` raised the test AUC of BreastMNIST from
+        0.849 ± 0.012 to 0.882 ± 0.006 and of a brain-MRI set with a rare class from
+        0.912 ± 0.009 to 0.931 ± 0.012 (see :ref:`training_defaults`).
     sampler : imblearn sampler or None, default=None
         Balance every epoch on the fly: the sampler's indices are redrawn each epoch and
         augmenting samplers augment the drawn duplicates per batch, so the training set
