@@ -195,9 +195,12 @@ def check_augmentation(augmentation, spatial_dims: int = 2) -> dict:
                 f"augmentation[{key!r}] must be a number in [0, {high:g}]; got {value!r}."
             )
     flip = spec["flip"]
-    if not (flip is False or flip is None or flip in FLIP_MODES):
+    if flip is None or isinstance(flip, (bool, np.bool_)):
+        # True allows every mirror axis, as in AugmentingOverSampler(flip=True).
+        spec["flip"] = FLIP_MODES[2] if flip else False
+    elif not (isinstance(flip, str) and flip in FLIP_MODES):
         raise ValueError(
-            f"augmentation['flip'] must be False or one of {FLIP_MODES}; got {flip!r}."
+            f"augmentation['flip'] must be a bool or one of {FLIP_MODES}; got {flip!r}."
         )
     if spatial_dims == 3 and any(spec[k] for k in AUGMENTATION_KEYS):
         raise ValueError(

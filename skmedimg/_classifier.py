@@ -244,7 +244,8 @@ class CNNClassifier(KerasClassifier):
         (Keras has no 3-D random layers: augment volumes with a sampler). A dict sets
         some of ``"rotation"`` (degrees, in [0, 180]), ``"shift"`` and ``"zoom"``
         (fractions of the side, in [0, 1]) and ``"flip"`` (False, ``"horizontal"``,
-        ``"vertical"`` or ``"horizontal_and_vertical"``); keys left out are off.
+        ``"vertical"``, ``"horizontal_and_vertical"``, or True for both); keys left
+        out are off.
         ``None`` trains on the images as they are. Rotation, shift and zoom are fused
         into one warp that reads source pixels by nearest neighbour, so training
         images stay as sharp as those met at prediction. With training on every image

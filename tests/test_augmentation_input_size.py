@@ -75,7 +75,8 @@ def test_augmentation_none_and_dicts(images):
         ({"shift": 1.5}, r"augmentation\['shift'\] must be a number in \[0, 1\]"),
         ({"zoom": float("nan")}, r"augmentation\['zoom'\]"),
         ({"rotation": True}, r"augmentation\['rotation'\]"),
-        ({"flip": "diagonal"}, r"augmentation\['flip'\] must be False or one of"),
+        ({"flip": "diagonal"}, r"augmentation\['flip'\] must be a bool or one of"),
+        ({"flip": ["horizontal"]}, r"augmentation\['flip'\] must be a bool or one of"),
         ("strong", "augmentation"),
     ],
 )
@@ -83,6 +84,14 @@ def test_bad_augmentation_is_refused_before_training(images, augmentation, match
     X, y = images
     with pytest.raises(ValueError, match=match):
         CNNClassifier(augmentation=augmentation, **FAST).fit(X, y)
+
+
+@pytest.mark.parametrize(("flip", "expected"), [(True, "horizontal_and_vertical"),
+                                               (np.bool_(False), False), (None, False)])
+def test_flip_true_allows_both_axes_as_in_the_samplers(flip, expected):
+    from skmedimg._architectures import check_augmentation
+
+    assert check_augmentation({"flip": flip})["flip"] == expected
 
 
 def test_volumes_get_no_augmentation_by_default_and_refuse_2d_layers():
