@@ -304,7 +304,8 @@ class CNNClassifier(KerasClassifier):
     history_ : dict
         Per-epoch training log (loss, recall, precision, auc, f2 and ``val_*``).
     epochs_ : int
-        The epoch budget of the last ``fit``: ``epochs``, or what ``"auto"`` resolved to.
+        The epoch budget of the last ``fit`` (1 after ``partial_fit``): ``epochs``, or
+        what ``"auto"`` resolved to.
     n_epochs_ : int
         Epochs actually run (early stopping may end training before ``epochs``).
     fitted_ : bool
@@ -995,8 +996,7 @@ class CNNClassifier(KerasClassifier):
             check_consistent_length(X, y)
             if isinstance(epochs, str):  # "auto", from the constructor or fit's kwargs
                 epochs = self._auto_epochs(len(X))
-            if not in_place or not hasattr(self, "epochs_"):
-                self.epochs_ = epochs
+            self.epochs_ = epochs
             labels = self.target_encoder_.labels(y)
             if labels.ndim == 2 and not batch_of_stream:
                 _check_label_columns(labels)

@@ -260,3 +260,13 @@ def test_auto_epochs_are_resolved_in_fit_and_recorded(images):
     assert clf.epochs_ == 60 and clf.n_epochs_ == 60  # 1 step per epoch
     fixed = CNNClassifier(epochs=2, metrics=None, random_state=0).fit(X, y)
     assert fixed.epochs_ == 2 and len(fixed.history_["loss"]) == 2
+
+
+def test_epochs_budget_follows_the_last_fit(images):
+    X, y = images
+    clf = CNNClassifier(epochs=2, metrics=None, random_state=0, warm_start=True).fit(X, y)
+    assert clf.epochs_ == 2
+    clf.set_params(epochs=3).fit(X, y)  # warm start: 3 more epochs on the same network
+    assert clf.epochs_ == 3 and clf.n_epochs_ == 3
+    clf.partial_fit(X, y)
+    assert clf.epochs_ == 1 and clf.n_epochs_ == 4
