@@ -85,6 +85,7 @@ _KIND = {2: "images", 3: "volumes"}
 # epochs="auto": about this many gradient steps, within this range of epochs.
 AUTO_EPOCH_STEPS = 2000
 AUTO_EPOCH_RANGE = (20, 60)
+AUTO_EPOCH_PLAIN_MAX = 30  # the cap when no augmentation is in effect (e.g. volumes)
 
 
 @contextlib.contextmanager
@@ -177,7 +178,9 @@ class CNNClassifier(KerasClassifier):
         budget follows what was measured with ``augmentation``: augmented images need
         more epochs to be learned (BUSI, 520 images: test AUC 0.837 after 30 epochs,
         0.878 after 60), while 20 epochs were enough for sets of thousands of images.
-        The resolved number is ``epochs_``.
+        Without augmentation (``augmentation=None``, or volumes) the cap is 30 epochs,
+        as more epochs then only memorise the training set. The resolved number is
+        ``epochs_``.
     batch_size : int, default=32
         Images per gradient step.
     validation_fraction : float, default=0.0
@@ -821,10 +824,13 @@ class CNNClassifier(KerasClassifier):
         self._initialize_callbacks()
         return X
 
-    def _auto_epochs(self, n_samples: int) -> int:
+    def _auto_epochs(self, n_samples: int, augmented: bool = True) -> int:
         n_train = n_samples - int(np.ceil(n_samples * self.validation_fraction))
         steps = int(np.ceil(max(n_train, 1) / self.batch_size))
-        return int(np.clip(np.ceil(AUTO_EPOCH_STEPS / steps), *AUTO_EPOCH_RANGE))
+        low, high = AUTO_EPOCH_RANGE
+        # Without augmentation more epochs only memorise the training set.
+        high = high if augmented else AUTO_EPOCH_PLAIN_MAX
+        return int(np.clip(np.ceil(AUTO_EPOCH_STEPS / steps), low, high))
 
     def _network_input_shape(self) -> tuple[int, ...]:
         size = resolve_input_size(self.input_size, self.architecture, self.image_shape_)
@@ -995,7 +1001,7 @@ class CNNClassifier(KerasClassifier):
                 initial_epoch = 0
             check_consistent_length(X, y)
             if isinstance(epochs, str):  # "auto", from the constructor or fit's kwargs
-                epochs = self._auto_epochs(len(X))
+                epochs = self._auto_epochs(len(X), augmented=bool(self.augmentation_))
             self.epochs_ = epochs
             labels = self.target_encoder_.labels(y)
             if labels.ndim == 2 and not batch_of_stream:

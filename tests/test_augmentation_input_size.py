@@ -251,6 +251,8 @@ def test_auto_epochs_aim_at_two_thousand_steps(n_samples, batch_size, validation
                                                expected):
     clf = CNNClassifier(batch_size=batch_size, validation_fraction=validation_fraction)
     assert clf._auto_epochs(n_samples) == expected
+    # Without augmentation the budget stops at 30 epochs.
+    assert clf._auto_epochs(n_samples, augmented=False) == min(expected, 30)
 
 
 def test_auto_epochs_are_resolved_in_fit_and_recorded(images):
@@ -258,6 +260,8 @@ def test_auto_epochs_are_resolved_in_fit_and_recorded(images):
     clf = CNNClassifier(batch_size=48, metrics=None, random_state=0).fit(X[:24], y[:24])
     assert clf.epochs == "auto"
     assert clf.epochs_ == 60 and clf.n_epochs_ == 60  # 1 step per epoch
+    plain = CNNClassifier(batch_size=48, augmentation=None, metrics=None, random_state=0)
+    assert plain.fit(X[:24], y[:24]).epochs_ == 30
     fixed = CNNClassifier(epochs=2, metrics=None, random_state=0).fit(X, y)
     assert fixed.epochs_ == 2 and len(fixed.history_["loss"]) == 2
 
