@@ -180,7 +180,7 @@ def check_augmentation(augmentation, spatial_dims: int = 2) -> dict:
             f"augmentation must be 'auto', None or a dict with keys from {AUGMENTATION_KEYS}; "
             f"got {type(augmentation).__name__}."
         )
-    unknown = sorted(set(augmentation) - set(AUGMENTATION_KEYS))
+    unknown = [key for key in augmentation if key not in AUGMENTATION_KEYS]
     if unknown:
         raise ValueError(
             f"Unknown augmentation key(s) {unknown}; expected keys from {AUGMENTATION_KEYS}."
@@ -202,7 +202,9 @@ def check_augmentation(augmentation, spatial_dims: int = 2) -> dict:
         raise ValueError(
             f"augmentation['flip'] must be a bool or one of {FLIP_MODES}; got {flip!r}."
         )
-    if spatial_dims == 3 and any(spec[k] for k in AUGMENTATION_KEYS):
+    if not any(spec[k] for k in AUGMENTATION_KEYS):
+        return {}  # every change is off: nothing to add to the network
+    if spatial_dims == 3:
         raise ValueError(
             "augmentation inside the network applies to 2-D images only (Keras has no 3-D "
             "random layers); for volumes pass augmentation=None and augment with "

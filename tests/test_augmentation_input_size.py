@@ -77,6 +77,7 @@ def test_augmentation_none_and_dicts(images):
         ({"rotation": True}, r"augmentation\['rotation'\]"),
         ({"flip": "diagonal"}, r"augmentation\['flip'\] must be a bool or one of"),
         ({"flip": ["horizontal"]}, r"augmentation\['flip'\] must be a bool or one of"),
+        ({1: 2, "rot": 3}, r"Unknown augmentation key\(s\) \[1, 'rot'\]"),
         ("strong", "augmentation"),
     ],
 )
@@ -86,12 +87,19 @@ def test_bad_augmentation_is_refused_before_training(images, augmentation, match
         CNNClassifier(augmentation=augmentation, **FAST).fit(X, y)
 
 
+def test_an_augmentation_with_every_change_off_is_none(images):
+    X, y = images
+    clf = CNNClassifier(augmentation={"rotation": 0, "flip": False}, random_state=0, **FAST)
+    assert clf.fit(X, y).augmentation_ == {}
+    assert "augment" not in _layer_names(clf)
+
+
 @pytest.mark.parametrize(("flip", "expected"), [(True, "horizontal_and_vertical"),
                                                (np.bool_(False), False), (None, False)])
 def test_flip_true_allows_both_axes_as_in_the_samplers(flip, expected):
     from skmedimg._architectures import check_augmentation
 
-    assert check_augmentation({"flip": flip})["flip"] == expected
+    assert check_augmentation({"flip": flip}).get("flip", False) == expected
 
 
 def test_volumes_get_no_augmentation_by_default_and_refuse_2d_layers():
