@@ -68,23 +68,31 @@ def test_augmentation_none_and_dicts(images):
 
 
 @pytest.mark.parametrize(
-    ("augmentation", "match"),
+    ("params", "match"),
     [
-        ({"rot": 10}, r"Unknown augmentation key\(s\) \['rot'\]"),
-        ({"rotation": -1}, r"augmentation\['rotation'\] must be a number in \[0, 180\]"),
-        ({"shift": 1.5}, r"augmentation\['shift'\] must be a number in \[0, 1\]"),
-        ({"zoom": float("nan")}, r"augmentation\['zoom'\]"),
-        ({"rotation": True}, r"augmentation\['rotation'\]"),
-        ({"flip": "diagonal"}, r"augmentation\['flip'\] must be a bool or one of"),
-        ({"flip": ["horizontal"]}, r"augmentation\['flip'\] must be a bool or one of"),
-        ({1: 2, "rot": 3}, r"Unknown augmentation key\(s\) \[1, 'rot'\]"),
-        ("strong", "augmentation"),
+        ({"augmentation": {"rot": 10}}, r"Unknown augmentation key\(s\) \['rot'\]"),
+        ({"augmentation": {"rotation": -1}},
+         r"augmentation\['rotation'\] must be a number in \[0, 180\]"),
+        ({"augmentation": {"shift": 1.5}},
+         r"augmentation\['shift'\] must be a number in \[0, 1\]"),
+        ({"augmentation": {"zoom": float("nan")}}, r"augmentation\['zoom'\]"),
+        ({"augmentation": {"rotation": True}}, r"augmentation\['rotation'\]"),
+        ({"augmentation": {"flip": "diagonal"}},
+         r"augmentation\['flip'\] must be a bool or one of"),
+        ({"augmentation": {"flip": ["horizontal"]}},
+         r"augmentation\['flip'\] must be a bool or one of"),
+        ({"augmentation": {1: 2, "rot": 3}}, r"Unknown augmentation key\(s\) \[1, 'rot'\]"),
+        ({"augmentation": "strong"}, "augmentation"),
+        ({"input_size": 4}, r"smaller than the 8 pixels per side"),
+        ({"input_size": (3,)}, r"input_size must be 'auto', None, an int or \(height, width\)"),
+        ({"input_size": (0, 16)}, r"input_size sides must be positive integers"),
+        ({"input_size": "large"}, r"input_size"),
     ],
 )
-def test_bad_augmentation_is_refused_before_training(images, augmentation, match):
+def test_bad_augmentation_or_input_size_is_refused_before_training(images, params, match):
     X, y = images
     with pytest.raises(ValueError, match=match):
-        CNNClassifier(augmentation=augmentation, **FAST).fit(X, y)
+        CNNClassifier(**params, **FAST).fit(X, y)
 
 
 def test_an_augmentation_with_every_change_off_is_none(images):
@@ -151,21 +159,6 @@ def test_resizing_is_anti_aliased():
     assert out.shape == (1, 64, 64, 1)
     assert abs(out[0, 8:-8, 8:-8].mean() - 0.5) < 0.02
     assert out[0, 8:-8, 8:-8].std() < 0.2
-
-
-@pytest.mark.parametrize(
-    ("input_size", "match"),
-    [
-        (4, r"smaller than the 8 pixels per side"),
-        ((3,), r"input_size must be 'auto', None, an int or \(height, width\)"),
-        ((0, 16), r"input_size sides must be positive integers"),
-        ("large", r"input_size"),
-    ],
-)
-def test_bad_input_size_is_refused(images, input_size, match):
-    X, y = images
-    with pytest.raises(ValueError, match=match):
-        CNNClassifier(input_size=input_size, **FAST).fit(X, y)
 
 
 def test_new_parameters_clone_and_grid_search(images):
