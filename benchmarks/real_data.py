@@ -24,23 +24,26 @@ Variants:
 (a) a plain Keras CNN as a user writes it: three conv blocks, Flatten, Dense, dropout,
     softmax, balanced class weights, Adam, ``--keras-epochs`` fixed epochs, argmax.
 (b) ``CNNClassifier(class_weight="balanced")`` with its defaults, argmax.
-(c) ``ThresholdTuner(CNNClassifier(class_weight="balanced"), cv=3)`` with
+(c) ``ThresholdTuner(CNNClassifier(class_weight="balanced"))`` (its default 5-fold
+    cross-validation; ``--cv`` changes it) with
     ``objective="max_specificity", min_recall=0.9, constraint_confidence=0.95``
     (binary: the recall floor judged on its interval's lower end) or
     ``objective="balanced_accuracy"`` (multiclass; per-class weights on the probabilities).
-(d) as (c) with ``ensemble=True``: the three fold models are deployed and their
-    probabilities averaged, the threshold tuned on exactly their out-of-fold scores.
+(d) as (c) with ``ensemble=True`` said explicitly (``"auto"`` already deploys the fold
+    models of a seeded network: their probabilities averaged, the threshold tuned on
+    exactly their out-of-fold scores).
 (e) seed averaging: ``VotingClassifier(voting="soft")`` over three copies of (b) that
     differ only in ``random_state``, argmax.
 
 Columns: AUC (binary; macro one-vs-rest for multiclass); binary: sensitivity and
 specificity of the positive class; multiclass: ``sens`` = recall of the rarest training
 class and ``spec`` = macro specificity; balanced accuracy (= macro recall); wall time
-per fit (for (c), the whole tuner: three fold models).
+per fit (for (c), the whole tuner: its fold models).
 
 ``--levers`` measures, on the held-out split, what each change to variant (b) buys:
 seed averaging (mean ``predict_proba`` of 3 seeds), test-time augmentation (mean over
-small shifts, and shifts + horizontal flip), no training-time augmentation, the former
+small shifts, and shifts + horizontal flip), no training-time augmentation, no weight
+averaging (the last step's weights), the former
 defaults (a 10% validation split with early stopping, with and without augmentation),
 AdamW, label smoothing, and early stopping on the validation AUC.
 """
@@ -231,7 +234,7 @@ def plain_keras(X, y, X_test, n_classes, epochs, seed):
     return model.predict(X_test.astype("float32"), batch_size=256, verbose=0)
 
 
-def make_estimator(variant, dataset, seed, epochs=None):
+def make_estimator(variant, dataset, seed, epochs=None, cv=None):
     kw = {} if epochs is None else {"epochs": epochs}
     cnn = CNNClassifier(class_weight="balanced", random_state=seed, **kw)
     if variant == "b":
@@ -250,8 +253,8 @@ def make_estimator(variant, dataset, seed, epochs=None):
         # tuner's documentation recommends for a safety requirement.
         return ThresholdTuner(cnn, objective="max_specificity", min_recall=0.9,
                               constraint_confidence=0.95, pos_label=dataset.pos_label,
-                              cv=3, random_state=seed, **ensemble)
-    return ThresholdTuner(cnn, objective="balanced_accuracy", cv=3, random_state=seed,
+                              cv=cv, random_state=seed, **ensemble)
+    return ThresholdTuner(cnn, objective="balanced_accuracy", cv=cv, random_state=seed,
                           **ensemble)
 
 
@@ -265,7 +268,7 @@ def run_variant(variant, dataset, seed, args):
                                 len(dataset.classes), args.keras_epochs, seed)
             pred = dataset.classes[proba.argmax(axis=1)]
         else:
-            model = make_estimator(variant, dataset, seed, args.epochs)
+            model = make_estimator(variant, dataset, seed, args.epochs, args.cv)
             model.fit(split.X_train, split.y_train)
             proba = model.predict_proba(split.X_test)
             pred = model.predict(split.X_test)
@@ -331,6 +334,7 @@ def tta_proba(model, X, flip=False):
 LEVERS = {
     "base": {},
     "no augmentation": {"augmentation": None},
+    "no weight averaging": {"ema_momentum": None},
     "10% validation, early stopping": {"validation_fraction": 0.1},
     "former defaults (10% val., ES, no aug.)": {"validation_fraction": 0.1,
                                                 "augmentation": None},
@@ -400,6 +404,8 @@ def parse_args(argv):
                         help="fixed epochs of the plain Keras CNN (a)")
     parser.add_argument("--epochs", type=int, default=None,
                         help="maximum epochs of CNNClassifier (default: its own, 30)")
+    parser.add_argument("--cv", type=int, default=None,
+                        help="folds of the tuner in (c) and (d) (default: its own, 5)")
     parser.add_argument("--minority", default="glioma",
                         help="brain MRI class subsampled to 10:1 in brain_mri_10to1")
     parser.add_argument("--levers", action="store_true",

@@ -79,6 +79,7 @@ from ._validation import (
     is_lazy_images,
     resolve_spatial_dims,
 )
+from ._weight_average import refresh_batch_norm_statistics
 
 _AXES = {2: "height, width, channels", 3: "depth, height, width, channels"}
 _KIND = {2: "images", 3: "volumes"}
@@ -86,6 +87,8 @@ _KIND = {2: "images", 3: "volumes"}
 AUTO_EPOCH_STEPS = 2000
 AUTO_EPOCH_RANGE = (20, 60)
 AUTO_EPOCH_PLAIN_MAX = 30  # the cap when no augmentation is in effect (e.g. volumes)
+# ema_momentum="auto": the weights are averaged over at most this many last steps (0.99).
+EMA_AUTO_MAX_WINDOW = 100
 
 
 @contextlib.contextmanager
@@ -170,6 +173,21 @@ class CNNClassifier(KerasClassifier):
         Optimizer; routed ``optimizer__*`` parameters reach it.
     learning_rate : float, default=1e-3
         Initial learning rate.
+    ema_momentum : "auto", float in [0, 1) or None, default="auto"
+        Deploy an exponential moving average of the weights met during training
+        (Keras' ``use_ema``): after each step ``average = m * average + (1 - m) *
+        weights``, and when ``fit`` ends the network holds ``average``. Trained at a
+        constant learning rate without a validation split, the last step's weights are
+        wherever the last few batches pushed them; their average over the final steps
+        is a steadier network. ``"auto"`` averages over about the last tenth of the
+        training steps, at most about 100 (``m = 1 - 1 / min(100, steps / 10)``). It is
+        off when early stopping restores its best epoch instead (``validation_fraction
+        > 0``), in ``partial_fit`` and when routed ``optimizer__use_ema`` or
+        ``optimizer__ema_momentum`` are given (they take precedence). ``None`` keeps the
+        last step's weights. Measured on brain MRI (glioma cut to 10:1, the source's
+        test split): balanced accuracy at argmax 0.802 ± 0.002 against 0.735 ± 0.031
+        without it, test AUC 0.948 against 0.940 (see :ref:`training_defaults`). The
+        value used is ``ema_momentum_``.
     epochs : int or "auto", default="auto"
         Number of epochs (the maximum when early stopping). ``"auto"`` gives a budget
         of about 2 000 gradient steps, as ``ceil(2000 / steps per epoch)`` clipped to
@@ -309,6 +327,9 @@ class CNNClassifier(KerasClassifier):
     epochs_ : int
         The epoch budget of the last ``fit`` (1 after ``partial_fit``): ``epochs``, or
         what ``"auto"`` resolved to.
+    ema_momentum_ : float or None
+        The momentum of the weight average deployed by the last ``fit`` (see
+        ``ema_momentum``), or None when the network holds its last step's weights.
     n_epochs_ : int
         Epochs actually run (early stopping may end training before ``epochs``).
     fitted_ : bool
@@ -363,6 +384,7 @@ class CNNClassifier(KerasClassifier):
         class_weight=None,
         optimizer="adam",
         learning_rate=1e-3,
+        ema_momentum="auto",
         epochs="auto",
         batch_size=32,
         validation_fraction=0.0,
@@ -388,6 +410,7 @@ class CNNClassifier(KerasClassifier):
         self.class_weight = class_weight
         self.optimizer = optimizer
         self.learning_rate = learning_rate
+        self.ema_momentum = ema_momentum
         self.epochs = epochs
         self.batch_size = batch_size
         self.validation_fraction = validation_fraction
@@ -419,6 +442,7 @@ class CNNClassifier(KerasClassifier):
         # why an instance is refused.
         "optimizer": "no_validation",
         "learning_rate": [_Range(Real, 0, None, closed="neither")],
+        "ema_momentum": [StrOptions({"auto"}), _Range(Real, 0, 1, closed="left"), None],
         "epochs": [StrOptions({"auto"}), _Range(Integral, 1, None, closed="left")],
         "batch_size": [_Range(Integral, 1, None, closed="left")],
         "validation_fraction": [_Range(Real, 0, 1, closed="left")],
@@ -789,11 +813,39 @@ class CNNClassifier(KerasClassifier):
             augmentation=self.augmentation_,
         )
 
+    def _resolve_ema_momentum(self, n_samples: int, epochs: int, *, stream: bool):
+        """The momentum of the weight average for this fit, or None for none."""
+        routed = self._routed("optimizer")
+        if "use_ema" in routed or "ema_momentum" in routed:
+            return None  # the routed settings reach the optimizer as given
+        early_stopping = self.validation_fraction > 0 and self.patience is not None
+        if self.ema_momentum is None or (self.ema_momentum == "auto" and stream):
+            return None
+        if early_stopping:
+            if self.ema_momentum != "auto":
+                warnings.warn(
+                    f"ema_momentum={self.ema_momentum!r} is not used: with "
+                    f"validation_fraction={self.validation_fraction} early stopping "
+                    "restores the weights of its best epoch instead of the average.",
+                    UserWarning,
+                    stacklevel=6,
+                )
+            return None
+        if self.ema_momentum != "auto":
+            return float(self.ema_momentum)
+        steps = self._steps_per_epoch(n_samples) * epochs
+        # Average over about the last tenth of training, never more than ~100 steps: a
+        # longer memory would keep weights from early, worse epochs in the average.
+        window = min(EMA_AUTO_MAX_WINDOW, steps / 10)
+        return float(1.0 - 1.0 / window) if window > 1 else None
+
     def _compile(self, loss) -> None:
         optimizer = self.optimizer
         if isinstance(optimizer, str):
             optimizer = keras.optimizers.get(optimizer).__class__
         routed = self._routed("optimizer")
+        if getattr(self, "ema_momentum_", None) is not None:
+            routed = {"use_ema": True, "ema_momentum": self.ema_momentum_, **routed}
         try:
             optimizer = optimizer(learning_rate=self.learning_rate, **routed)
         except (TypeError, ValueError) as exc:
@@ -824,9 +876,12 @@ class CNNClassifier(KerasClassifier):
         self._initialize_callbacks()
         return X
 
-    def _auto_epochs(self, n_samples: int, augmented: bool = True) -> int:
+    def _steps_per_epoch(self, n_samples: int) -> int:
         n_train = n_samples - int(np.ceil(n_samples * self.validation_fraction))
-        steps = int(np.ceil(max(n_train, 1) / self.batch_size))
+        return int(np.ceil(max(n_train, 1) / self.batch_size))
+
+    def _auto_epochs(self, n_samples: int, augmented: bool = True) -> int:
+        steps = self._steps_per_epoch(n_samples)
         low, high = AUTO_EPOCH_RANGE
         # Without augmentation more epochs only memorise the training set.
         high = high if augmented else AUTO_EPOCH_PLAIN_MAX
@@ -887,6 +942,7 @@ class CNNClassifier(KerasClassifier):
                 self._initialize(X, y, rng=rng)
                 labels = self.target_encoder_.labels(y)
                 loss, _ = self._loss_and_weights(labels)
+                self.ema_momentum_ = None  # nothing is trained here
                 self._compile(loss)
         except BaseException:
             self._restore_on_failure(previous, discard=False)
@@ -1022,6 +1078,8 @@ class CNNClassifier(KerasClassifier):
                     + "; nothing would be learned."
                 )
             if not (in_place and getattr(self.model_, "compiled", False)):
+                self.ema_momentum_ = self._resolve_ema_momentum(
+                    len(X), epochs, stream=batch_of_stream)
                 self._compile(loss)
             progress["training"] = True
             history = self._fit_network(
@@ -1029,6 +1087,11 @@ class CNNClassifier(KerasClassifier):
                 seed=seed, **kwargs,
             )
             _check_finite_weights(self.model_, self.learning_rate)
+            if getattr(self.model_.optimizer, "use_ema", False):
+                # Keras swapped the averaged weights in; the batch-norm statistics are
+                # still those of the raw weights.
+                refresh_batch_norm_statistics(self.model_, X, batch_size=self.batch_size,
+                                              seed=seed)
         if not in_place or not hasattr(self, "history_") or initial_epoch == 0:
             self.history_ = {}
         for key, values in history.history.items():

@@ -535,6 +535,9 @@ ROWS = [
     Row("input_size with a wrong number of sides", "CNNClassifier.fit",
         lambda c: CNNClassifier(input_size=(16, 16, 1), **FAST).fit(c.X, c.y), ValueError,
         r"an int or \(height, width\)"),
+    Row("ema_momentum of 1 (the average would never move)", "CNNClassifier.fit",
+        lambda c: CNNClassifier(ema_momentum=1.0, **FAST).fit(c.X, c.y),
+        ValueError, r"'ema_momentum' parameter of CNNClassifier must be"),
     # ------------------------------------------- collections on disk (issue 13)
     Row("collection file missing", "LazyImageArray",
         lambda c, tmp: LazyImageArray(tmp / "nowhere.npy"), FileNotFoundError,

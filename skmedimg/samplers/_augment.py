@@ -29,7 +29,7 @@ OpenCV runs a call serially while another call's parallel region is active (one 
 at a time per process), and a warp of up to 256x256 pixels is one stripe of work anyway.
 
 Over 500 lines: it is one engine (parameter draws, grouping, fused warps, chunked
-parallel copies) whose parts share the same plan object and limits; about 450 lines are
+parallel copies) whose parts share the same plan object and limits; about 600 lines are
 code, the rest docstrings and the comments that justify each speed trick.
 """
 
@@ -225,12 +225,12 @@ def active_steps(spec: AugmentationSpec, m: int, rng) -> dict:
         active = np.ones((m, len(ops)), dtype=bool)
     else:
         k = min(spec.n_operations, len(ops))
+        if k == 1:  # which step each sample gets: one comparison per step
+            choice = rng.integers(len(ops), size=m)
+            return {op: choice == i for i, op in enumerate(ops)}
         active = np.zeros((m, len(ops)), dtype=bool)
-        if k == 1:
-            active[np.arange(m), rng.integers(len(ops), size=m)] = True
-        else:
-            order = np.argsort(rng.random((m, len(ops))), axis=1)
-            np.put_along_axis(active, order[:, :k], True, axis=1)
+        order = np.argsort(rng.random((m, len(ops))), axis=1)
+        np.put_along_axis(active, order[:, :k], True, axis=1)
     return {op: active[:, i] for i, op in enumerate(ops)}
 
 
@@ -332,8 +332,14 @@ def _grouped(keys: np.ndarray, rows: np.ndarray, max_size: int | None = None):
     each."""
     if len(rows) < 2:
         return [rows] if len(rows) else []
-    order = np.argsort(keys[rows], kind="stable")
-    bounds = np.flatnonzero(np.diff(keys[rows][order])) + 1
+    keys = keys[rows]
+    low, high = keys.min(), keys.max()
+    if high - low < 2**16:
+        # The same stable order, from NumPy's radix sort of 16-bit keys (its stable sort of
+        # int64 is a timsort, ~2-5x slower on the benchmark's few thousand rows).
+        keys = (keys - low).astype(np.uint16)
+    order = np.argsort(keys, kind="stable")
+    bounds = np.flatnonzero(np.diff(keys[order])) + 1
     groups = np.split(rows[order], bounds)
     if max_size is None:
         return groups
@@ -349,11 +355,37 @@ class _Scratch:
     def __init__(self, plan: _Plan):
         # pad (in _opencv_each) adds up to 3 copies to a chunk of per_call images
         rows = max(plan.per_call + 3, plan.copy_rows)
-        shape = (rows, *plan.size[::-1], plan.channels)
+        width, height = plan.size
+        shape = (rows, height, width, plan.channels)
         self.a, self.b, self.c = (np.empty(shape, plan.work_dtype) for _ in range(3))
+        # The images _opencv_each transposes to and from the channel axis, one after the
+        # other, each followed by ``pad`` spare pixel rows (see _pad_rows).
+        self.pad = _pad_rows(height, width * plan.channels * plan.work_dtype.itemsize)
+        self.t = np.empty((plan.per_call + 3, height + self.pad, width, plan.channels),
+                          plan.work_dtype)
+        # Source pixel row of each row of a padded image (the spare rows repeat the last).
+        self.row_map = np.minimum(np.arange(height + self.pad), height - 1)
         if plan.warp_float32:  # the float32 copies of a stacked warp's input and result
             shape = (plan.per_call + 3, *shape[1:])
             self.f, self.g = (np.empty(shape, np.float32) for _ in range(2))
+
+
+def _pad_rows(height: int, row_bytes: int) -> int:
+    """Spare pixel rows after each image of a buffer that ``cv2.transpose`` reads or writes
+    image by image.
+
+    ``cv2.transpose`` of k images (k, H*W) <-> (H*W, k) walks the k images side by side.
+    When an image's size is a multiple of 1 KB (64x64 uint8: 4 KB), the k images start at
+    addresses that share the CPU's L1 cache sets, which hold 8 lines each: the transposes
+    evict their own lines and run ~4x slower (measured at 64x64: 0.7 us against 0.17 us
+    per image). One spare row (64x64: 4 160 bytes apart) spreads them over the sets.
+    """
+    if (height * row_bytes) % 1024:
+        return 0
+    for extra in (1, 2, 3):
+        if ((height + extra) * row_bytes) % 1024:
+            return extra
+    return 0
 
 
 def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, scratch: _Scratch,
@@ -368,17 +400,25 @@ def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, scratch: _Scr
     every image is warped on one path whatever else shares its call. Every step writes
     into ``scratch``: no temporary is allocated per call.
 
-    With ``float32`` (uint8 warps), ``func`` works on ``image + 0.5`` in float32 and the
-    result is truncated back to uint8. OpenCV's stacked float32 warp is about 2.5x faster
+    With ``float32`` (uint8 warps), ``func`` works on the image in float32 and the result
+    is rounded back to uint8 half up. OpenCV's stacked float32 warp is about 2.5x faster
     than its uint8 one, and bit-identical to it: both interpolate between 1/32-pixel
     positions, whose bilinear weights are multiples of 1/1024 that sum to 1, so every
-    product and sum is exact in float32 (19 significant bits at most), and the uint8
-    path's fixed-point rounding is round-half-up, ``floor(v + 0.5)``: what truncating
-    the warp of ``image + 0.5`` gives.
+    product and sum is exact in float32 (18 significant bits at most), and the uint8
+    path's fixed-point rounding is round-half-up, ``floor(v + 0.5)``.
     """
     _, height, width, channels = dst.shape
     pixels = height * width * channels
-    flat_a, flat_b, flat_c = (b.reshape(-1) for b in (scratch.a, scratch.b, scratch.c))
+    flat_b, flat_c = scratch.b.reshape(-1), scratch.c.reshape(-1)
+    if float32:
+        flat_f, flat_g = scratch.f.reshape(-1), scratch.g.reshape(-1)
+    spare = scratch.pad
+    # Each padded image of scratch.t as one row of its first ``pixels`` values.
+    padded = scratch.t.reshape(len(scratch.t), -1)[:, :pixels]
+    # A C-contiguous source is gathered pixel row by pixel row into the padded images;
+    # other sources (strided views) image by image into scratch.a, then transposed there.
+    pixel_rows = src.reshape(-1, width * channels) if spare and src.flags.c_contiguous else None
+    padded_rows = scratch.t.reshape(-1, width * channels)
     n = len(rows)
     n_chunks = -(-n // per_call)
     base, extra = divmod(n, n_chunks)
@@ -392,22 +432,36 @@ def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, scratch: _Scr
         if kk > k:
             src_part = np.concatenate([src_part, np.repeat(src_part[:1], kk - k)])
         size = kk * pixels
-        gathered = np.take(src, src_part, axis=0, out=scratch.a[:kk], mode="clip")
+        if not spare:
+            gathered = np.take(src, src_part, axis=0, out=scratch.t[:kk], mode="clip")
+            gathered = gathered.reshape(kk, pixels)
+        elif pixel_rows is not None:
+            order = (src_part[:, None] * height + scratch.row_map).reshape(-1)
+            np.take(pixel_rows, order, axis=0, out=padded_rows[: len(order)], mode="clip")
+            gathered = padded[:kk]
+        else:
+            gathered = np.take(src, src_part, axis=0, out=scratch.a[:kk], mode="clip")
+            gathered = gathered.reshape(kk, pixels)
         # (k, H*W*C) -> (H*W*C, k) is one fast cv2.transpose (numpy's is ~10x slower
         # for uint8); the channel order (c*k + i) does not matter to a per-channel op.
         stacked = flat_b[:size].reshape(pixels, kk)
-        _into(cv2.transpose(gathered.reshape(kk, pixels), dst=stacked), stacked)
+        _into(cv2.transpose(gathered, dst=stacked), stacked)
         result = flat_c[:size].reshape(height, width, channels * kk)
         if float32:
-            a, o = (b.reshape(-1)[:size].reshape(result.shape) for b in (scratch.f, scratch.g))
-            np.add(stacked.reshape(a.shape), np.float32(0.5), out=a)
+            a, o = flat_f[:size].reshape(result.shape), flat_g[:size].reshape(result.shape)
+            np.copyto(a, stacked.reshape(result.shape))  # exact: every uint8 is a float32
             _into(func(a, o), o)
-            np.copyto(result, o, casting="unsafe")  # truncation: o >= 0.5
+            # floor(o + 0.5), the uint8 warp's rounding: o is a multiple of 1/1024 in
+            # [0, 255] (see above), so o + 2**-11 is exact in float32 and never a tie, and
+            # convertScaleAbs's round-to-nearest of it is floor(o + 0.5).
+            flat = result.reshape(height, -1)
+            _into(cv2.convertScaleAbs(o.reshape(height, -1), dst=flat, alpha=1.0,
+                                      beta=2.0**-11), flat)
         else:
             _into(func(stacked.reshape(height, width, channels * kk), result), result)
-        back = flat_a[:size].reshape(kk, pixels)
+        back = padded[:kk]
         _into(cv2.transpose(result.reshape(pixels, kk), dst=back), back)
-        dst[rows[start:stop]] = back[:k].reshape(k, height, width, channels)
+        dst[rows[start:stop]] = scratch.t[:k, :height]
 
 
 def _into(result: np.ndarray, o: np.ndarray) -> None:
@@ -547,12 +601,13 @@ def _move_rows(src, src_of, dst, rows, plan: _Plan, scratch: _Scratch, start: in
                         np.arange(height)[::-1]])
     which = np.full(len(src_of), -low)  # row -low: no vertical move
     which[rows] = np.where(plan.p["fy"][start + rows] == -1, len(orders) - 1, ty - low)
-    upright = which == -low  # these are gathered as whole images, a faster copy
-    keys = 2 * plan.x_keys[start : start + len(src_of)] + upright
-    for group in _grouped(keys, rows, len(scratch.a)):
+    upright = which == -low
+    # Grouped by the horizontal part only (one OpenCV call per group, ~15 us each): a
+    # group of upright images only is gathered as whole images, a faster copy.
+    for group in _grouped(plan.x_keys[start : start + len(src_of)], rows, len(scratch.a)):
         k = len(group)
         at = start + group
-        if upright[group[0]]:
+        if upright[group].all():
             np.take(src, src_of[group], axis=0, out=scratch.a[:k], mode="clip")
         else:
             order = orders[which[group]]  # (k, H)
@@ -745,14 +800,18 @@ class _Plan:
         self.only_flip = plain & flipped & ~shifted
         self.only_shift = plain & shifted & ~flipped  # whole pixels: exact copies
         self.warped = ~plain | (flipped & shifted)
-        # Matrices only for the rows that are warped (the others are never read).
+        # Matrices and keys only for the rows that are warped (the others are never read).
         self.mats = np.zeros((len(plain), 2, 3))
         warped_rows = np.flatnonzero(self.warped)
-        self.mats[warped_rows] = _affine_matrices({k: v[warped_rows] for k, v in p.items()},
-                                                  height, width)
+        warped_p = {k: p[k][warped_rows] for k in ("angle", "scale", "fx", "fy", "tx", "ty")}
+        self.mats[warped_rows] = _affine_matrices(warped_p, height, width)
         self.flip_code = np.where(p["fx"] == -1, np.where(p["fy"] == -1, -1, 1), 0)
-        self.warp_keys = _combine(p["angle_bin"], p["zoom_bin"], p["tx"], p["ty"], p["fx"],
-                                  p["fy"])
+        # Keys of the warped rows only: the mixed radix of their own ranges orders them as
+        # the whole columns' would (lexicographically), so the groups are the same.
+        self.warp_keys = np.zeros(len(plain), dtype=np.int64)
+        if len(warped_rows):
+            self.warp_keys[warped_rows] = _combine(
+                *(p[k][warped_rows] for k in ("angle_bin", "zoom_bin", "tx", "ty", "fx", "fy")))
         self.tx, self.ty = p["tx"].astype(np.int64), p["ty"].astype(np.int64)
         # What a whole-pixel move does along W: nothing (0), a flip or a shift by tx.
         self.x_keys = np.where(p["fx"] == -1, width + 1, self.tx)

@@ -1,0 +1,147 @@
+"""The stacked (small-image) engine's speed paths give the same images as the plain ones.
+
+Each speed path of ``skmedimg.samplers._augment`` is checked against the slower way of
+computing the same thing: padded transposes against unpadded ones, the float32 warp of
+uint8 images against OpenCV's uint8 warp, the radix grouping against a stable int64 sort,
+the one-step draw against the boolean-matrix draw it replaces.
+"""
+
+import cv2
+import numpy as np
+import pytest
+
+from skmedimg.samplers import _augment
+
+SPEC = dict(rotation=25, flip=True, shift=0.2, blur=True, blur_sigma=(0.8, 0.8),
+            n_operations=1)
+
+
+def _augmented(X, spec_kwargs, m=60, seed=3):
+    idx = np.random.default_rng(seed).integers(0, len(X), m)
+    out = np.empty((m,) + X.shape[1:], X.dtype)
+    spec = _augment.make_spec(**spec_kwargs)
+    return _augment.augment_images(X, idx, spec, rng=np.random.default_rng(seed), out=out)
+
+
+def test_pad_rows_spreads_images_whose_size_is_a_multiple_of_1kb():
+    assert _augment._pad_rows(64, 64) == 1  # 64x64 uint8: 4 KB images, 4 160 bytes apart
+    assert _augment._pad_rows(16, 64) == 1  # 16x16 float32 (64-byte rows)
+    assert _augment._pad_rows(28, 28) == 0  # 784 bytes: already spread
+    assert _augment._pad_rows(4, 1024) == 0  # no spare row can help: left as it is
+
+
+@pytest.mark.parametrize("shape, dtype", [((16, 16), np.float32), ((16, 16, 4), np.uint8),
+                                          ((32, 32), np.uint8), ((16, 16), np.int32)])
+@pytest.mark.parametrize("strided", [False, True])
+@pytest.mark.parametrize("spec", [SPEC, dict(rotation=15, zoom=0.1, blur=0.5, shift=0.1)])
+def test_padded_transposes_give_the_unpadded_images(monkeypatch, shape, dtype, strided, spec):
+    rng = np.random.default_rng(0)
+    X = (rng.random((2 * 12,) + shape) * 250).astype(dtype)
+    if strided:  # every other image: a view that cannot be read as pixel rows in place
+        X = X[::2]
+    else:
+        X = X[:12]
+    padded = _augmented(X, spec)
+    monkeypatch.setattr(_augment, "_pad_rows", lambda height, row_bytes: 0)
+    plain = _augmented(X, spec)
+    np.testing.assert_array_equal(padded, plain)
+    assert padded.dtype == X.dtype and padded.shape == (60,) + shape
+
+
+def test_padded_scratch_holds_spare_rows():
+    p = _augment._draw(_augment.for_dims(_augment.make_spec(**SPEC), 2), 10, 32, 32,
+                       np.random.default_rng(0))
+    plan = _augment._Plan(p, np.uint8, 32, 32, 1, None)
+    scratch = _augment._Scratch(plan)
+    assert scratch.pad == 1 and scratch.t.shape[1:] == (33, 32, 1)
+    assert scratch.row_map.tolist() == list(range(32)) + [31]
+
+
+@pytest.mark.parametrize("channels", [1, 2, 3])
+def test_float32_warp_of_uint8_gives_opencvs_uint8_warp(channels):
+    """The float32 route (cast, warp, round half up) against OpenCV's own uint8 warp of
+    the same stacked images, for lone images (padded with copies) and for groups."""
+    rng = np.random.default_rng(1)
+    X = rng.integers(0, 256, (30, 16, 16, channels), dtype=np.uint8)
+    spec = _augment.for_dims(_augment.make_spec(rotation=40, zoom=0.2), 2)
+    m = 50
+    p = _augment._draw(spec, m, 16, 16, rng)
+    plan = _augment._Plan(p, np.uint8, 16, 16, channels, None)
+    assert plan.warp_float32
+    src_of = rng.integers(0, 30, m)
+    results = []
+    for float32 in (True, False):
+        dst = np.zeros((m, 16, 16, channels), np.uint8)
+        scratch = _augment._Scratch(plan)
+        for group in _augment._grouped(plan.warp_keys, np.flatnonzero(plan.warped)):
+            _augment._opencv_each(lambda a, o, r=group[0]: plan.warp(a, o, r), X,
+                                  src_of[group], dst, group, per_call=plan.per_call,
+                                  scratch=scratch, pad=True, float32=float32)
+        results.append(dst)
+    assert plan.warped.sum() > 30 and results[1].any()
+    np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_convert_scale_abs_rounds_every_warp_value_half_up():
+    """Bilinear weights are multiples of 1/1024, so a warp of uint8 values in float32 is a
+    multiple of 1/1024 in [0, 255]: for every such value, convertScaleAbs(v + 2**-11)
+    (round to nearest) is floor(v + 0.5), the uint8 warp's rounding."""
+    grid = np.arange(255 * 1024 + 1)
+    v = (grid / 1024).astype(np.float32)
+    assert np.array_equal(v.astype(np.float64) * 1024, grid)  # the values are exact
+    expected = np.floor(v.astype(np.float64) + 0.5).astype(np.uint8)
+    for n in (len(v), len(v) - 7):  # with and without a tail after the SIMD loop
+        got = cv2.convertScaleAbs(v[:n].reshape(1, -1), alpha=1.0, beta=2.0**-11)
+        np.testing.assert_array_equal(got.ravel(), expected[:n])
+
+
+def _grouped_reference(keys, rows, max_size=None):
+    order = np.argsort(keys[rows], kind="stable")
+    groups = np.split(rows[order], np.flatnonzero(np.diff(keys[rows][order])) + 1)
+    if max_size is None:
+        return groups
+    return [g[i : i + max_size] for g in groups for i in range(0, len(g), max_size)]
+
+
+@pytest.mark.parametrize("span", [1, 40, 2**16 - 1, 2**16, 2**40])
+@pytest.mark.parametrize("max_size", [None, 7])
+def test_grouped_gives_the_stable_sort_groups(span, max_size):
+    rng = np.random.default_rng(span)
+    keys = rng.integers(-5, span - 5, 500).astype(np.int64) if span > 1 else np.zeros(500, int)
+    keys[:2] = -5, span - 6  # the whole span (uint16 radix sort up to 2**16 - 1)
+    rows = rng.permutation(500)[:300]
+    got = _augment._grouped(keys, rows, max_size)
+    expected = _grouped_reference(keys, rows, max_size)
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e)
+
+
+@pytest.mark.parametrize("flip", [False, True])
+def test_one_step_draw_is_the_boolean_matrix_draw(flip):
+    spec = _augment.make_spec(rotation=10, flip=flip, blur=True, gamma=0.2, n_operations=1)
+    ops = spec.operations
+    rng, ref_rng = np.random.default_rng(5), np.random.default_rng(5)
+    on = _augment.active_steps(spec, 200, rng)
+    active = np.zeros((200, len(ops)), dtype=bool)
+    active[np.arange(200), ref_rng.integers(len(ops), size=200)] = True
+    assert list(on) == list(ops)
+    for i, op in enumerate(ops):
+        np.testing.assert_array_equal(on[op], active[:, i])
+    assert rng.random() == ref_rng.random()  # the same draws were taken
+
+
+def test_warp_keys_of_warped_rows_group_as_keys_of_all_rows():
+    spec = _augment.for_dims(_augment.make_spec(rotation=20, zoom=0.1, shift=0.2, flip="both"),
+                             2)
+    p = _augment._draw(spec, 400, 16, 16, np.random.default_rng(2))
+    plan = _augment._Plan(p, np.uint8, 16, 16, 1, None)
+    whole = _augment._combine(p["angle_bin"], p["zoom_bin"], p["tx"], p["ty"], p["fx"],
+                              p["fy"])
+    warped = np.flatnonzero(plan.warped)
+    assert 100 < len(warped) < 400
+    got = _augment._grouped(plan.warp_keys, warped)
+    expected = _grouped_reference(whole, warped)
+    assert len(got) == len(expected) > 10
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e)
