@@ -143,8 +143,9 @@ class CNNClassifier(KerasClassifier):
     Parameters
     ----------
     architecture : str, callable or keras.Model, default="small_cnn"
-        ``"small_cnn"`` (three conv blocks; trains on 28x28 images on a CPU in
-        seconds, and with 3-D convolutions on 28x28x28 volumes in minutes), a
+        ``"small_cnn"`` (three conv blocks of 32, 64 and 128 filters, set with
+        ``model__filters``; trains on 28x28 images on a CPU in seconds, and with 3-D
+        convolutions on 28x28x28 volumes in minutes), a
         ``keras.applications`` backbone by name (``"resnet50"``, ``"mobilenet_v2"``,
         ``"vgg16"``, ``"vgg19"``, ``"efficientnet_b0"``, ``"densenet121"``; 2-D images
         only), a callable ``f(meta, **model__kwargs)`` returning a ``keras.Model`` that
