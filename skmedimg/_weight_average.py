@@ -5,7 +5,7 @@ when ``fit`` ends, but the batch-normalisation layers keep the moving mean and v
 accumulated while the *raw* weights were trained: the averaged network's activations no
 longer match them. Measured on BUSI (3-fold CV, 2 seeds): averaged weights alone lost
 test AUC (0.852 against 0.878 for the last step's weights); with the statistics
-re-estimated as here, they gained (0.892). This is what PyTorch's
+re-estimated as here, they gained (0.891). This is what PyTorch's
 ``torch.optim.swa_utils.update_bn`` does after stochastic weight averaging; Keras has no
 counterpart.
 """
