@@ -28,7 +28,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import ClassifierTags, compute_sample_weight
-from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ._architectures import (
     ARCHITECTURES,
@@ -69,7 +69,7 @@ from ._seeding import (  # noqa: F401 - re-exported
     _respect_thread_limits,
     _restore_backend_seed_state,
 )
-from ._sklearn_compat import HasMethods, StrOptions, _fit_context
+from ._sklearn_compat import HasMethods, StrOptions, _check_sample_weight, _fit_context
 from ._targets import NetworkTargetEncoder, per_label_weights
 from ._validation import (
     as_pixel_array,

@@ -1,4 +1,14 @@
-"""The one private Keras symbol skmedimg relies on, behind a version gate.
+"""The private Keras and TensorFlow pieces skmedimg relies on, in one place.
+
+Everything here reaches into ``keras.src`` or ``tensorflow.python``; no other module of
+skmedimg does (``tests/test_samplers_conformance.py`` checks the imports). The Keras
+pieces sit behind one version gate (:data:`SUPPORTED_KERAS`); outside it, or when a
+module moved, each helper falls back to what plain Keras does:
+
+- :func:`keras_default_seeds_from`: per-thread default layer seeds (below).
+- :func:`backend_seed_state` / :func:`restore_backend_seed_state`: the global seed state
+  that ``keras.utils.set_random_seed`` changes, saved and restored around a seeded fit.
+- :func:`array_data_adapter`: Keras' array pipeline, reused for lazy arrays.
 
 Keras draws the seed of every layer and initializer created without one from Python's
 global ``random`` (``keras/src/random/seed_generator.py``: ``make_default_seed`` calls
@@ -28,8 +38,9 @@ import keras
 
 logger = logging.getLogger(__name__)
 
-# Keras versions whose seed_generator module draws default seeds from ``python_random``
-# (checked against the installed version by the conformance tests): [3.0, 4.0).
+# Keras versions whose private modules are those used here -- seed_generator draws default
+# seeds from ``python_random`` (checked against the installed version by the conformance
+# tests): [3.0, 4.0).
 SUPPORTED_KERAS = ((3, 0), (4, 0))
 
 
@@ -39,7 +50,7 @@ def _keras_version() -> tuple[int, int]:
 
 
 def keras_supported() -> bool:
-    """Whether the installed Keras is one whose private seed module skmedimg patches."""
+    """Whether the installed Keras is one whose private modules skmedimg uses."""
     low, high = SUPPORTED_KERAS
     return low <= _keras_version() < high
 
@@ -111,3 +122,56 @@ def keras_default_seeds_from(rng: random.Random | None):
         local.rng = previous
         _uninstall()
 
+
+
+def backend_seed_state() -> dict:
+    """What ``keras.utils.set_random_seed`` changes besides Python's and NumPy's RNGs:
+    Keras' global seed and seed generator, and TensorFlow's eager global seed with the
+    generator of its op seeds (private attributes; left out where they are missing)."""
+    state = {}
+    if keras_supported():
+        try:
+            from keras.src.backend.common import global_state
+            from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
+            from keras.src.utils.rng_utils import GLOBAL_RANDOM_SEED
+        except ImportError:  # pragma: no cover - guarded by the version gate
+            pass
+        else:
+            state["keras"] = (global_state, {
+                name: global_state.get_global_attribute(name)
+                for name in (GLOBAL_RANDOM_SEED, GLOBAL_SEED_GENERATOR)
+            })
+    try:
+        from tensorflow.python.eager import context
+
+        ctx = context.context()
+        state["tf"] = (ctx, ctx._seed, getattr(ctx, "_rng", None))
+    except (ImportError, AttributeError):  # pragma: no cover - another TensorFlow
+        pass
+    return state
+
+
+def restore_backend_seed_state(state: dict) -> None:
+    """Put back what :func:`backend_seed_state` saved."""
+    if "keras" in state:
+        global_state, attributes = state["keras"]
+        for name, value in attributes.items():
+            global_state.set_global_attribute(name, value)
+    if "tf" in state:
+        ctx, seed, rng = state["tf"]
+        # _set_global_seed also clears the kernel cache, so no kernel seeded during the
+        # fit is reused; the saved op-seed generator then continues where it stood.
+        ctx._set_global_seed(seed)
+        ctx._rng = rng
+
+
+def array_data_adapter():
+    """Keras' internal ``ArrayDataAdapter`` (the pipeline ``Model.fit`` builds for arrays)
+    with the TensorFlow backend of a supported Keras, else None."""
+    if keras.backend.backend() != "tensorflow" or not keras_supported():
+        return None
+    try:
+        from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
+    except ImportError:  # pragma: no cover - another Keras layout
+        return None
+    return ArrayDataAdapter

@@ -22,19 +22,10 @@ import math
 import keras
 import numpy as np
 
+from ._keras_compat import array_data_adapter as _array_adapter  # keras.src, gated
 from .datasets._lazy import as_lazy_images
 
 __all__ = ["LazyBatches", "lazy_fit_data", "lazy_predict_batches"]
-
-
-def _array_adapter():
-    if keras.backend.backend() != "tensorflow":
-        return None
-    try:
-        from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
-    except ImportError:  # pragma: no cover - another Keras layout
-        return None
-    return ArrayDataAdapter
 
 
 def lazy_fit_data(X, Y, sample_weight=None, *, batch_size: int, shuffle=True, seed=None):

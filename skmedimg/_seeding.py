@@ -1,11 +1,17 @@
 """Process-wide TensorFlow/Keras state that a fit touches: the sizes of TensorFlow's
 thread pools (from ``OMP_NUM_THREADS``) and the backend's global seed state, saved before
-a seeded fit and restored after it by :func:`skmedimg._classifier._seeded`."""
+a seeded fit and restored after it by :func:`skmedimg._classifier._seeded` (the private
+attributes that hold it are read in :mod:`skmedimg._keras_compat`)."""
 
 from __future__ import annotations
 
 import logging
 import os
+
+# Saving and restoring the backend's seed state reads private Keras/TensorFlow attributes:
+# that is done in _keras_compat, under the names _classifier re-exports.
+from ._keras_compat import backend_seed_state as _backend_seed_state  # noqa: F401
+from ._keras_compat import restore_backend_seed_state as _restore_backend_seed_state  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -42,42 +48,3 @@ def _respect_thread_limits() -> None:
     except RuntimeError:  # TensorFlow already ran an op in this process: keep its pools
         logger.debug("TensorFlow's thread pools are already in use; OMP_NUM_THREADS=%s "
                      "not applied to them", n)
-
-
-def _backend_seed_state():
-    """What ``keras.utils.set_random_seed`` changes besides Python's and NumPy's RNGs:
-    Keras' global seed and seed generator, and TensorFlow's eager global seed with the
-    generator of its op seeds (private attributes; ``None`` where they are missing)."""
-    state = {}
-    try:
-        from keras.src.backend.common import global_state
-        from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
-        from keras.src.utils.rng_utils import GLOBAL_RANDOM_SEED
-
-        state["keras"] = (global_state, {
-            name: global_state.get_global_attribute(name)
-            for name in (GLOBAL_RANDOM_SEED, GLOBAL_SEED_GENERATOR)
-        })
-    except ImportError:  # pragma: no cover - a Keras without these private modules
-        pass
-    try:
-        from tensorflow.python.eager import context
-
-        ctx = context.context()
-        state["tf"] = (ctx, ctx._seed, getattr(ctx, "_rng", None))
-    except (ImportError, AttributeError):  # pragma: no cover - another TensorFlow
-        pass
-    return state
-
-
-def _restore_backend_seed_state(state) -> None:
-    if "keras" in state:
-        global_state, attributes = state["keras"]
-        for name, value in attributes.items():
-            global_state.set_global_attribute(name, value)
-    if "tf" in state:
-        ctx, seed, rng = state["tf"]
-        # _set_global_seed also clears the kernel cache, so no kernel seeded during the
-        # fit is reused; the saved op-seed generator then continues where it stood.
-        ctx._set_global_seed(seed)
-        ctx._rng = rng

@@ -64,3 +64,23 @@ __all__ += ["_check_sample_weight"]
 from sklearn.utils.metadata_routing import _raise_for_params  # noqa: E402
 
 __all__ += ["_raise_for_params"]
+
+# scikit-learn's row selector for arrays, DataFrames, lists and sparse matrices (what its
+# splitters use); the tuner's cross-fit slices X, y and sample-aligned parameters with it.
+try:
+    from sklearn.utils import _safe_indexing
+except ImportError:  # pragma: no cover - moved in a future scikit-learn
+    from sklearn_compat.utils._indexing import _safe_indexing
+
+__all__ += ["_safe_indexing"]
+
+# A scorer made by ``make_scorer`` keeps its metric and keyword arguments in private
+# attributes of these private classes; the tuner reads them to evaluate known metrics from
+# confusion counts. None when scikit-learn moves them: every scorer is then called as is
+# (same results, slower), and tests/test_threshold_objectives.py fails loudly.
+try:
+    from sklearn.metrics._scorer import _BaseScorer, _Scorer
+except ImportError:  # pragma: no cover - depends on scikit-learn's private layout
+    _BaseScorer = _Scorer = None
+
+__all__ += ["_BaseScorer", "_Scorer"]

@@ -54,7 +54,6 @@ def test_padded_scratch_holds_spare_rows():
     plan = _augment._Plan(p, np.uint8, 32, 32, 1, None)
     scratch = _augment._Scratch(plan)
     assert scratch.pad == 1 and scratch.t.shape[1:] == (33, 32, 1)
-    assert scratch.row_map.tolist() == list(range(32)) + [31]
 
 
 @pytest.mark.parametrize("channels", [1, 2, 3])

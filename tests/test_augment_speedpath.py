@@ -97,9 +97,10 @@ def test_reflect_index_of_many_shifts_is_one_row_per_shift():
 @pytest.mark.parametrize("channels", [None, 3])
 @pytest.mark.parametrize("values", ["any", "extremes"])
 def test_uint8_warps_through_float32_match_opencvs_uint8_warp(channels, values):
-    """Small uint8 images are warped in float32 (+0.5, then truncated): bit-identical to
-    OpenCV's own uint8 warp of the same stacked (2+ channel) kind, also on values whose
-    interpolation lands exactly halfway between two integers."""
+    """Small uint8 images sharing a warp with many others are warped stacked in float32
+    (+0.5, then truncated): bit-identical to OpenCV's own uint8 warp of the same stacked
+    (2+ channel) kind, also on values whose interpolation lands exactly halfway between two
+    integers. Those sharing it with few others are OpenCV's own warp of the lone image."""
     import cv2
 
     rng = np.random.default_rng(4)
@@ -109,15 +110,25 @@ def test_uint8_warps_through_float32_match_opencvs_uint8_warp(channels, values):
     else:  # halfway results are frequent between 0/255 and neighbours 1 apart
         X = rng.choice(np.array([0, 1, 127, 128, 254, 255], np.uint8), (10,) + shape)
     idx = rng.integers(0, 10, 120)
-    spec = _augment.make_spec(rotation=30, zoom=0.2, shift=0.1, flip="both")
+    # A few grid steps of each: groups of both sizes.
+    spec = _augment.make_spec(rotation=6, zoom=0.04, flip="horizontal")
     out = _augment.augment_images(X, idx, spec, rng=np.random.default_rng(6),
                                   out=np.empty((120,) + shape, np.uint8))
     p = _augment._draw(spec, 120, 20, 18, np.random.default_rng(6))
-    assert _augment._Plan(p, np.uint8, 20, 18, 1, None).warp_float32
+    plan = _augment._Plan(p, np.uint8, 20, 18, 1, None)
+    assert plan.warp_float32
     mats = _augment._affine_matrices(p, 20, 18)
-    for i, j in enumerate(idx):
-        image = X[j].reshape(20, 18, -1)
-        pair = np.concatenate([image, image], axis=2)  # OpenCV's stacked uint8 path
-        expected = cv2.warpAffine(pair, mats[i], (18, 20), flags=cv2.INTER_LINEAR,
-                                  borderMode=cv2.BORDER_REFLECT_101)[:, :, : image.shape[2]]
+    _, inverse, counts = np.unique(plan.warp_keys, return_inverse=True, return_counts=True)
+    stacked = plan.warped & (counts[inverse] >= _augment._MIN_STACKED_WARP)
+    lone = plan.warped & ~stacked
+    assert stacked.sum() > 30 and lone.sum() > 10
+    for i in np.flatnonzero(plan.warped):
+        image = X[idx[i]].reshape(20, 18, -1)
+        if stacked[i]:  # OpenCV's stacked uint8 path: a pair of the image
+            pair = np.concatenate([image, image], axis=2)
+            expected = cv2.warpAffine(pair, mats[i], (18, 20), flags=cv2.INTER_LINEAR,
+                                      borderMode=cv2.BORDER_REFLECT_101)[:, :, : image.shape[2]]
+        else:
+            expected = cv2.warpAffine(X[idx[i]], mats[i], (18, 20), flags=cv2.INTER_LINEAR,
+                                      borderMode=cv2.BORDER_REFLECT_101).reshape(image.shape)
         np.testing.assert_array_equal(out[i].reshape(image.shape), expected)

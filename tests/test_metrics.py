@@ -9,6 +9,7 @@ from imblearn.metrics import specificity_score as imb_specificity
 from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
+    average_precision_score,
     balanced_accuracy_score,
     class_likelihood_ratios,
     f1_score,
@@ -257,8 +258,19 @@ def test_plots_return_displays(tmp_path, binary_fit):
     plt.close("all")
 
 
-def test_scorer_names_are_usable_strings():
-    assert get_scorer("roc_auc") is not None  # the scoring dict mixes names and objects
+def test_scorer_names_are_usable_strings(binary_fit):
+    """clinical_scoring mixes scorer objects with scikit-learn scorer names: each name must
+    score what the scikit-learn metric of that name gives on the same predictions."""
+    clf, X, y = binary_fit
+    score, pred = clf.predict_proba(X)[:, 1], clf.predict(X)
+    expected = {"roc_auc": roc_auc_score(y, score),
+                "average_precision": average_precision_score(y, score),
+                "balanced_accuracy": balanced_accuracy_score(y, pred)}
+    names = {k: v for k, v in M.clinical_scoring().items() if isinstance(v, str)}
+    assert names == {name: name for name in expected}
+    for name, value in expected.items():
+        assert get_scorer(names[name])(clf, X, y) == pytest.approx(value)
+    assert 0.5 < expected["roc_auc"] < 1.0  # informative data, not a degenerate case
 
 
 def test_clinical_report_binary_target_names_follow_class_order():

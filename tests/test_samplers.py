@@ -213,20 +213,31 @@ def test_stacked_calls_match_one_call_per_image(monkeypatch, shape):
     assert np.abs(single - exact).max() <= 8  # 1/32-pixel coordinates in OpenCV's uint8 path
 
 
-def test_float_warp_matches_opencv_rotation():
-    """A lone float32 image is warped on OpenCV's exact path (as a stacked one is), so it
-    matches OpenCV's rotation computed in float64, not its 1/32-pixel float32 path."""
+@pytest.mark.parametrize("dtype", [np.float32, np.uint8])
+def test_lone_warp_is_exact_bilinear_rotation(dtype):
+    """An image that shares its warp with few others is warped alone, on OpenCV's exact
+    path (1 channel): it matches a bilinear rotation computed in float64 with exact
+    coordinates (scipy), up to the rounding of its dtype; OpenCV's stacked (2 or more than
+    4 channels) and float64 warps put coordinates on a 1/32-pixel grid and miss by more."""
     import cv2
+    from scipy import ndimage
 
-    X = np.random.default_rng(0).random((1, 16, 16)).astype(np.float32)
+    rng = np.random.default_rng(0)
+    X = (rng.random((1, 16, 16)) * 255).astype(dtype)
     spec = _augment.make_spec(rotation=30)
     out = _augment.augment_images(X, np.zeros(1, int), spec, rng=np.random.default_rng(2),
                                   out=np.empty_like(X))
     angle = _augment._draw(spec, 1, 16, 16, np.random.default_rng(2))["angle"][0]
-    M = cv2.getRotationMatrix2D((7.5, 7.5), angle, 1.0)
-    expected = cv2.warpAffine(X[0].astype(np.float64), M, (16, 16), flags=cv2.INTER_LINEAR,
-                              borderMode=cv2.BORDER_REFLECT_101)
-    np.testing.assert_allclose(out[0], expected, atol=1e-5)
+    assert angle != 0
+    inverse = cv2.invertAffineTransform(cv2.getRotationMatrix2D((7.5, 7.5), angle, 1.0))
+    matrix = inverse[::-1, 1::-1]  # (x, y) -> (row, column) order
+    exact = ndimage.affine_transform(X[0].astype(np.float64), matrix, offset=inverse[::-1, 2],
+                                     order=1, mode="mirror")
+    tolerance = 1e-3 if dtype == np.float32 else 0.5  # uint8: rounded to the nearest level
+    np.testing.assert_allclose(out[0], exact, atol=tolerance)
+    grid = cv2.warpAffine(X[0].astype(np.float64), cv2.invertAffineTransform(inverse), (16, 16),
+                          flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+    assert np.abs(grid - exact).max() > 4 * tolerance  # the 1/32 grid is visibly coarser
 
 
 def test_n_operations_limits_steps_per_image():

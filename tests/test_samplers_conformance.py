@@ -9,6 +9,8 @@
 - No process-wide state: OpenCV's thread setting is never touched, ``n_jobs`` decides.
 - Lists, object arrays, sparse matrices, 2-D rows.
 - numpydoc validation of every public sampler's docstrings.
+- Private names of other packages are imported by the compat modules only (checked over
+  every module of skmedimg, not only the samplers).
 """
 
 import re
@@ -115,7 +117,7 @@ _CLASS_LABELS = (
     "AugmentingOverSampler",
     ValueError, r"needs a multilabel indicator matrix y .* got '(binary|multiclass)' targets",
 )
-# Checks that need pandas (skipped without it).
+# Needs pandas (in the test extra): generated and run whenever the test extra is installed.
 _DATAFRAME_AS_IMAGES = (
     "test view only: a DataFrame becomes an image array, so no column names are kept and "
     "get_feature_names_out does not refuse other names",
@@ -545,25 +547,76 @@ def test_adapter_sample_indices_tag_follows_the_sampler(images, sampler, has_ind
 
 
 # --------------------------------------------------------------------------- private imports
-def test_samplers_import_nothing_private_from_other_packages():
-    """Private names of scikit-learn and imbalanced-learn go through _sklearn_compat."""
+# The only modules of skmedimg that may import private names of other packages: each
+# keeps them behind a version gate or fallback, so that a rename breaks one module.
+COMPAT_MODULES = ("_sklearn_compat.py", "_keras_compat.py")
+# Whole namespaces that are internal although their names do not start with "_".
+PRIVATE_NAMESPACES = ("keras.src", "tensorflow.python")
+
+
+def _is_private(dotted):
+    if dotted in PRIVATE_NAMESPACES or dotted.startswith(
+            tuple(f"{name}." for name in PRIVATE_NAMESPACES)):
+        return True
+    return any(part.startswith("_") and not part.endswith("__")
+               for part in dotted.split(".")[1:])
+
+
+def _private_imports(source):
+    """``import``/``from ... import`` statements and ``import_module("...")`` calls in
+    ``source`` that reach a private name of another package (skmedimg's own are fine)."""
     import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
+        elif (isinstance(node, ast.Call) and node.args
+              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+              and getattr(node.func, "id", getattr(node.func, "attr", None))
+              in ("import_module", "__import__")):
+            names = [node.args[0].value]
+        else:
+            continue
+        found += [name for name in names
+                  if name.split(".")[0] not in ("skmedimg", "__future__") and _is_private(name)]
+    return found
+
+
+@pytest.mark.parametrize("source, found", [
+    ("from sklearn.utils.validation import _check_sample_weight",
+     ["sklearn.utils.validation._check_sample_weight"]),
+    ("from sklearn.utils import _safe_indexing, get_tags", ["sklearn.utils._safe_indexing"]),
+    ("from sklearn.metrics._scorer import make_scorer", ["sklearn.metrics._scorer.make_scorer"]),
+    ("import imblearn.utils._docstring as d", ["imblearn.utils._docstring"]),
+    ("def f():\n    from keras.src.random import seed_generator",
+     ["keras.src.random.seed_generator"]),
+    ("from tensorflow.python.eager import context", ["tensorflow.python.eager.context"]),
+    ("importlib.import_module('sklearn.utils._indexing')", ["sklearn.utils._indexing"]),
+    ("from sklearn.utils.validation import check_is_fitted\nimport numpy as np\n"
+     "from skmedimg._validation import check_images\nfrom . import _base\n"
+     "from __future__ import annotations\nfrom skmedimg import __version__", []),
+])
+def test_private_import_scan_finds_private_names(source, found):
+    assert _private_imports(source) == found
+
+
+def test_only_compat_modules_import_private_names_of_other_packages():
+    """Private names of scikit-learn, imbalanced-learn, Keras and TensorFlow are imported
+    in _sklearn_compat and _keras_compat only, in every module of skmedimg (issue 15)."""
     import pathlib
 
     import skmedimg
 
     root = pathlib.Path(skmedimg.__file__).parent
-    offenders = []
-    for path in [*sorted((root / "samplers").glob("*.py")), root / "_validation.py"]:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.level == 0:
-                parts = node.module.split(".")
-                private = [p for p in parts[1:] if p.startswith("_")]
-                names = [a.name for a in node.names if a.name.startswith("_")]
-                if private or names:
-                    offenders.append(f"{path.name}: from {node.module} import "
-                                     + ", ".join(a.name for a in node.names))
-    assert offenders == []
+    paths = sorted(root.rglob("*.py"))
+    assert len(paths) > 40 and root / "samplers" / "_augment.py" in paths
+    offenders = {str(path.relative_to(root)): found for path in paths
+                 if not (path.parent == root and path.name in COMPAT_MODULES)
+                 and (found := _private_imports(path.read_text()))}
+    assert offenders == {}
 
 
 # --------------------------------------------------------------------------- docstrings

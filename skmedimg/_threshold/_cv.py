@@ -15,10 +15,10 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import StratifiedShuffleSplit, check_cv
-from sklearn.utils import _safe_indexing
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
+from .._sklearn_compat import _safe_indexing
 from ._ensemble import _FoldEnsemble
 from ._scores import _check_estimator_classes, _get_scores, _index_params
 

@@ -45,17 +45,14 @@ from .._counts import (
     precision,
     recall,
 )
+from .._sklearn_compat import _BaseScorer, _Scorer
 from .._sweep import OBJECTIVES
 
 # scikit-learn keeps a scorer's metric and keyword arguments in private attributes
-# (``_score_func``, ``_kwargs``, ``_sign``, ``_response_method`` of
-# ``sklearn.metrics._scorer._Scorer``). They are read here, and only here, to evaluate
+# (``_score_func``, ``_kwargs``, ``_sign``, ``_response_method`` of ``_Scorer``,
+# imported above from ``_sklearn_compat``). They are read here, and only here, to evaluate
 # the scorer from confusion counts. When scikit-learn renames them, every scorer takes
 # the slow path (results unchanged); test_threshold_objectives.py fails loudly then.
-try:
-    from sklearn.metrics._scorer import _BaseScorer, _Scorer
-except ImportError:  # pragma: no cover - depends on scikit-learn's private layout
-    _BaseScorer = _Scorer = None
 
 MULTICLASS_OBJECTIVES = ("f_beta", "balanced_accuracy", "youden", "g_mean")
 CONSTRAINED = {"max_specificity": ("min_recall",),

@@ -10,7 +10,9 @@ parameters.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils import get_tags
+
+from .._sklearn_compat import _safe_indexing
 
 _ONLY_BINARY = "Only binary classification is supported."
 

@@ -55,6 +55,10 @@ _MAX_STACK_CHANNELS = 128  # OpenCV 5 refuses more channels in one Mat
 _STACK_MAX_PIXELS = 96 * 96
 _CHUNK_BYTES = 16 * 2**20  # images are processed in chunks of about this many bytes
 _STACK_BYTES = 128 * 2**10  # bytes of images stacked into one OpenCV call, at most
+# Fewer images than this that share a warp are warped one by one: a stacked call's fixed
+# cost (gather, transposes, scatter, ~20 us) is more than a lone warp's below it
+# (measured at 28, 64 and 96 px).
+_MIN_STACKED_WARP = 6
 # Copies below this size stay on one thread: starting joblib's threads costs more.
 _PARALLEL_COPY_BYTES = 64 * 2**20
 _FLAGS = cv2.INTER_LINEAR
@@ -363,8 +367,6 @@ class _Scratch:
         self.pad = _pad_rows(height, width * plan.channels * plan.work_dtype.itemsize)
         self.t = np.empty((plan.per_call + 3, height + self.pad, width, plan.channels),
                           plan.work_dtype)
-        # Source pixel row of each row of a padded image (the spare rows repeat the last).
-        self.row_map = np.minimum(np.arange(height + self.pad), height - 1)
         if plan.warp_float32:  # the float32 copies of a stacked warp's input and result
             shape = (plan.per_call + 3, *shape[1:])
             self.f, self.g = (np.empty(shape, np.float32) for _ in range(2))
@@ -394,11 +396,12 @@ def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, scratch: _Scr
 
     ``func(image, out)`` takes an (H, W) or (H, W, C) image. The images are stacked on the
     channel axis and transformed ``per_call`` at a time (in chunks of even sizes). With
-    ``pad`` (warps), no call gets 1, 3 or 4 channels: OpenCV warps those on a coarser path
-    (1/32-pixel coordinates for uint8, uint16 and float32) than 2 or more than 4, so a
-    lone image (or a chunk of 3 or 4 gray ones) is stacked with copies of itself, and
-    every image is warped on one path whatever else shares its call. Every step writes
-    into ``scratch``: no temporary is allocated per call.
+    ``pad`` (warps), no call gets 1, 3 or 4 channels: OpenCV 5 warps uint8, uint16 and
+    float32 images of 1, 3 or 4 channels on another path (exact coordinates) than those
+    of 2 or more than 4 channels (coordinates on a 1/32-pixel grid), so a chunk of 3 or 4
+    gray images is stacked with copies of one of them, and every stacked image is warped
+    on the same path whatever else shares its call. Every step writes into ``scratch``:
+    no temporary is allocated per call.
 
     With ``float32`` (uint8 warps), ``func`` works on the image in float32 and the result
     is rounded back to uint8 half up. OpenCV's stacked float32 warp is about 2.5x faster
@@ -415,10 +418,6 @@ def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, scratch: _Scr
     spare = scratch.pad
     # Each padded image of scratch.t as one row of its first ``pixels`` values.
     padded = scratch.t.reshape(len(scratch.t), -1)[:, :pixels]
-    # A C-contiguous source is gathered pixel row by pixel row into the padded images;
-    # other sources (strided views) image by image into scratch.a, then transposed there.
-    pixel_rows = src.reshape(-1, width * channels) if spare and src.flags.c_contiguous else None
-    padded_rows = scratch.t.reshape(-1, width * channels)
     n = len(rows)
     n_chunks = -(-n // per_call)
     base, extra = divmod(n, n_chunks)
@@ -432,15 +431,12 @@ def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, scratch: _Scr
         if kk > k:
             src_part = np.concatenate([src_part, np.repeat(src_part[:1], kk - k)])
         size = kk * pixels
-        if not spare:
-            gathered = np.take(src, src_part, axis=0, out=scratch.t[:kk], mode="clip")
-            gathered = gathered.reshape(kk, pixels)
-        elif pixel_rows is not None:
-            order = (src_part[:, None] * height + scratch.row_map).reshape(-1)
-            np.take(pixel_rows, order, axis=0, out=padded_rows[: len(order)], mode="clip")
+        if spare:  # whole images (a faster gather than pixel rows), then padded
+            np.take(src, src_part, axis=0, out=scratch.a[:kk], mode="clip")
+            scratch.t[:kk, :height] = scratch.a[:kk]
             gathered = padded[:kk]
         else:
-            gathered = np.take(src, src_part, axis=0, out=scratch.a[:kk], mode="clip")
+            gathered = np.take(src, src_part, axis=0, out=scratch.t[:kk], mode="clip")
             gathered = gathered.reshape(kk, pixels)
         # (k, H*W*C) -> (H*W*C, k) is one fast cv2.transpose (numpy's is ~10x slower
         # for uint8); the channel order (c*k + i) does not matter to a per-channel op.
@@ -905,9 +901,12 @@ def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
     moves = sel((plan.untouched & ~blurred) | plan.only_flip | plan.only_shift)
     _move_rows(src, src_of, dst, moves, plan, scratch, start)
     for group in _grouped(plan.warp_keys[start:stop], sel(plan.warped)):
-        _opencv_each(lambda a, o, r=start + group[0]: plan.warp(a, o, r),
-                     src, src_of[group], dst, group, pad=True, float32=plan.warp_float32,
-                     **each)
+        if len(group) < _MIN_STACKED_WARP:
+            _warp_each(src, src_of[group], dst, group, plan, start)
+        else:
+            _opencv_each(lambda a, o, r=start + group[0]: plan.warp(a, o, r),
+                         src, src_of[group], dst, group, pad=True,
+                         float32=plan.warp_float32, **each)
     for moved in (False, True):  # after a geometric step in place, else from the source
         rows = sel(blurred & (plan.untouched != moved))
         for group in _grouped(plan.sigma_keys[start:stop], rows):
@@ -919,6 +918,16 @@ def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
         dst[chunk] = _intensity(dst[chunk], plan.p, start + chunk, plan.intensity_range)
     if not plan.native:
         outv[start:stop] = _cast(dst, plan.dtype)
+
+
+def _warp_each(src, src_rows, dst, rows, plan: _Plan, start: int) -> None:
+    """``dst[rows[i]]`` = warp of ``src[src_rows[i]]``, one OpenCV call per image, straight
+    into the output (1, 3 and 4 channels: OpenCV's exact path)."""
+    for s, r in zip(src_rows, rows):
+        a, o = src[s], dst[r]
+        if plan.channels == 1:  # OpenCV wants (H, W) for one channel
+            a, o = a[:, :, 0], o[:, :, 0]
+        _into(plan.warp(a, o, start + r), o)
 
 
 def _intensity(images: np.ndarray, p: dict, rows: np.ndarray, bounds) -> np.ndarray:
