@@ -3,7 +3,8 @@
 Every synthetic image gets random parameters drawn here; the geometric steps (rotation,
 flip, shift, zoom) are fused into one affine matrix and applied with **one**
 ``cv2.warpAffine`` call, then Gaussian blur, then the intensity steps (gamma, contrast,
-brightness) in vectorised NumPy.
+brightness): for uint8 images without gamma, one 256-value table per image
+(``cv2.LUT``), else vectorised NumPy.
 
 Why this is hand-written rather than taken from a library: albumentations or
 ``keras.layers.RandomRotation`` & co. work one image (or one float batch) at a time and
@@ -21,7 +22,14 @@ images (flips, shifts) are gathers of pixel rows (each image in its own row orde
 vertical part), then OpenCV calls on chunks of images stacked as one tall image (the
 horizontal part). Small images go through buffers allocated once per call: fresh
 temporaries of a few hundred KB are mapped anew and page-faulted on every call, which
-cost as much as the pixel work at 28 px. Large images get one fused
+cost as much as the pixel work at 28 px. A warp that fewer than ``_MIN_STACKED_WARP``
+images share (most of them when every image gets every step) is done image by image,
+straight into the output: below that, a stacked call's fixed cost is the larger. Note
+that OpenCV 5 warps uint8, uint16 and float32 images of 1, 3 or 4 channels with exact
+coordinates, and those of 2 or more than 4 channels (so stacked ones) and float64 ones
+with coordinates on a 1/32-pixel grid (up to ~2% of the range off at sharp edges): an
+image warped alone and the same image warped stacked can differ by a few levels. Large
+images get one fused
 warp each, straight from the source into the output (a 3-channel warp through OpenCV's
 faster, bit-identical 4-channel path), split among ``n_jobs`` joblib threads. OpenCV's
 own thread setting (``cv2.setNumThreads``) is process-wide, so it is never changed here:
@@ -871,7 +879,8 @@ def _augment_each(Xv, indices, outv, part: slice, plan: _Plan) -> None:
             o[...] = a
         o = o.reshape(a.shape[:2] + (channels,))
         if plan.intensity[row]:
-            o[...] = _intensity(o[None], plan.p, np.array([row]), plan.intensity_range)[0]
+            _intensity_into(o[None], np.zeros(1, np.intp), plan.p, np.array([row]),
+                            plan.intensity_range)
         if not native:
             outv[row] = _cast(o, plan.dtype)
 
@@ -915,7 +924,7 @@ def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
                          group, **each)
     rows, step = sel(plan.intensity), plan.gather // 4 + 1  # float32: 4x a uint8 row
     for chunk in (rows[i : i + step] for i in range(0, len(rows), step)):
-        dst[chunk] = _intensity(dst[chunk], plan.p, start + chunk, plan.intensity_range)
+        _intensity_into(dst, chunk, plan.p, start + chunk, plan.intensity_range)
     if not plan.native:
         outv[start:stop] = _cast(dst, plan.dtype)
 
@@ -928,6 +937,53 @@ def _warp_each(src, src_rows, dst, rows, plan: _Plan, start: int) -> None:
         if plan.channels == 1:  # OpenCV wants (H, W) for one channel
             a, o = a[:, :, 0], o[:, :, 0]
         _into(plan.warp(a, o, start + r), o)
+
+
+def _intensity_into(images: np.ndarray, at: np.ndarray, p: dict, rows: np.ndarray,
+                    bounds) -> None:
+    """``images[at] = _intensity(images[at], p, rows, bounds)``, in place.
+
+    uint8 images without gamma go through one 256-value table per image (``cv2.LUT``,
+    in place): the steps are a function of the pixel value once the image's mean is
+    known, and the float32 passes of ``_intensity`` cost ~10x more (64 px: ~25 us per
+    image). Within the data's range the mean of ``t`` is ``t`` of the mean, from an
+    exact integer sum.
+    """
+    lo, hi = bounds
+    if not hi > lo:  # constant data: no range to move within
+        return
+    if images.dtype != np.uint8 or np.any(p["gamma"][rows] != 1):
+        images[at] = _intensity(images[at], p, rows, bounds)
+        return
+    chunk = images[at]
+    if (lo > 0 and chunk.min() < lo) or (hi < 255 and chunk.max() > hi):
+        images[at] = _intensity(chunk, p, rows, bounds)  # t is clipped: another mean
+        return
+    work = np.float32
+    half_span = work(hi / 2 - lo / 2)
+    # _intensity's steps, on the 256 values instead of the pixels.
+    t = np.arange(256, dtype=work)
+    t /= 2
+    t -= work(lo / 2)
+    t /= half_span
+    np.clip(t, 0, 1, out=t)
+    t = np.broadcast_to(t, (len(rows), 256))
+    contrast = p["contrast"][rows][:, None]
+    if np.any(contrast != 1):
+        sums = chunk.reshape(len(rows), -1).sum(axis=1, dtype=np.uint64)
+        mean_v = sums / chunk[0].size
+        mean = ((mean_v / 2 - lo / 2) / (hi / 2 - lo / 2)).astype(work)[:, None]
+        t = mean + contrast.astype(work) * (t - mean)
+    t = t + p["brightness"][rows][:, None].astype(work)
+    np.clip(t, 0, 1, out=t)
+    t *= half_span
+    t += work(lo / 2)
+    t *= 2
+    tables = _cast(np.clip(t, lo, hi, out=t), np.uint8)
+    for i, image in zip(at, tables):
+        target = images[i]
+        flat = target.reshape(target.shape[0], -1)  # cv2.LUT takes up to 4 channels
+        _into(cv2.LUT(flat, image, dst=flat), flat)
 
 
 def _intensity(images: np.ndarray, p: dict, rows: np.ndarray, bounds) -> np.ndarray:
