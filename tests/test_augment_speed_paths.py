@@ -3,7 +3,8 @@
 Each speed path of ``skmedimg.samplers._augment`` is checked against the slower way of
 computing the same thing: padded transposes against unpadded ones, the float32 warp of
 uint8 images against OpenCV's uint8 warp, the radix grouping against a stable int64 sort,
-the one-step draw against the boolean-matrix draw it replaces.
+the one-step draw against the boolean-matrix draw it replaces, the uint8 intensity tables
+against the float32 intensity steps.
 """
 
 import cv2
@@ -144,3 +145,54 @@ def test_warp_keys_of_warped_rows_group_as_keys_of_all_rows():
     assert len(got) == len(expected) > 10
     for g, e in zip(got, expected):
         np.testing.assert_array_equal(g, e)
+
+
+def _intensity_params(k, rng, gamma=False):
+    return {"gamma": np.exp(rng.uniform(-0.2, 0.2, k)) if gamma else np.ones(k),
+            "contrast": rng.uniform(0.8, 1.2, k), "brightness": rng.uniform(-0.2, 0.2, k)}
+
+
+@pytest.mark.parametrize("shape, bounds", [((40, 28, 28, 1), (0, 255)),
+                                           ((12, 64, 64, 3), (3, 250)),
+                                           ((30, 9, 7, 6), (10.0, 200.0))])
+def test_uint8_intensity_tables_give_the_float32_steps(shape, bounds):
+    """One 256-value table per image (cv2.LUT, in place) against _intensity's float32
+    passes over the pixels: the same images, bit for bit, for any channel count; only the
+    rows asked for change."""
+    rng = np.random.default_rng(0)
+    X = rng.integers(int(bounds[0]), int(bounds[1]) + 1, shape).astype(np.uint8)
+    p = _intensity_params(2 * shape[0], rng)
+    at = rng.choice(shape[0], shape[0] // 2, replace=False)
+    rows = rng.choice(2 * shape[0], len(at), replace=False)
+    expected = X.copy()
+    expected[at] = _augment._intensity(X[at], p, rows, bounds)
+    got = X.copy()
+    _augment._intensity_into(got, at, p, rows, bounds)
+    assert not np.array_equal(got, X)
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("case", ["gamma", "outside the range", "float32"])
+def test_intensity_falls_back_to_the_float_steps(monkeypatch, case):
+    """Gamma, pixels outside the intensity range (whose t is clipped before the mean) and
+    other dtypes take _intensity's float steps; the result is the same either way."""
+    rng = np.random.default_rng(1)
+    X = rng.integers(0, 256, (10, 16, 16, 1)).astype(np.float32 if case == "float32"
+                                                      else np.uint8)
+    bounds = (20, 230) if case == "outside the range" else (0, 255)
+    p = _intensity_params(10, rng, gamma=case == "gamma")
+    rows = np.arange(10)
+    expected = _augment._intensity(X.copy(), p, rows, bounds)
+    tables = []
+    monkeypatch.setattr(_augment.cv2, "LUT", lambda *a, **k: tables.append(1))
+    got = X.copy()
+    _augment._intensity_into(got, rows, p, rows, bounds)
+    assert tables == []  # no table was used
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_constant_data_has_no_range_to_move_in():
+    X = np.full((3, 8, 8, 1), 7, np.uint8)
+    p = _intensity_params(3, np.random.default_rng(2))
+    _augment._intensity_into(X, np.arange(3), p, np.arange(3), (7.0, 7.0))
+    assert (X == 7).all()
