@@ -154,11 +154,13 @@ def _intensity_params(k, rng, gamma=False):
 
 @pytest.mark.parametrize("shape, bounds", [((40, 28, 28, 1), (0, 255)),
                                            ((12, 64, 64, 3), (3, 250)),
-                                           ((30, 9, 7, 6), (10.0, 200.0))])
-def test_uint8_intensity_tables_give_the_float32_steps(shape, bounds):
+                                           ((30, 13, 11, 6), (10.0, 200.0))])
+def test_uint8_intensity_tables_give_the_float32_steps(monkeypatch, shape, bounds):
     """One 256-value table per image (cv2.LUT, in place) against _intensity's float32
     passes over the pixels: the same images, bit for bit, for any channel count; only the
     rows asked for change."""
+    lut, calls = cv2.LUT, []
+    monkeypatch.setattr(_augment.cv2, "LUT", lambda *a, **k: calls.append(1) or lut(*a, **k))
     rng = np.random.default_rng(0)
     X = rng.integers(int(bounds[0]), int(bounds[1]) + 1, shape).astype(np.uint8)
     p = _intensity_params(2 * shape[0], rng)
@@ -168,17 +170,21 @@ def test_uint8_intensity_tables_give_the_float32_steps(shape, bounds):
     expected[at] = _augment._intensity(X[at], p, rows, bounds)
     got = X.copy()
     _augment._intensity_into(got, at, p, rows, bounds)
+    assert len(calls) == len(at)  # one table per image
     assert not np.array_equal(got, X)
     np.testing.assert_array_equal(got, expected)
 
 
-@pytest.mark.parametrize("case", ["gamma", "outside the range", "float32"])
+@pytest.mark.parametrize("case", ["gamma", "outside the range", "float32", "small images"])
 def test_intensity_falls_back_to_the_float_steps(monkeypatch, case):
-    """Gamma, pixels outside the intensity range (whose t is clipped before the mean) and
-    other dtypes take _intensity's float steps; the result is the same either way."""
+    """Gamma, pixels outside the intensity range (whose t is clipped before the mean),
+    other dtypes and small images take _intensity's float steps; the result is the same
+    either way."""
     rng = np.random.default_rng(1)
-    X = rng.integers(0, 256, (10, 16, 16, 1)).astype(np.float32 if case == "float32"
-                                                      else np.uint8)
+    size = 16 if case == "small images" else 24
+    assert (size * size < _augment._LUT_MIN_PIXELS) == (case == "small images")
+    X = rng.integers(0, 256, (10, size, size, 1)).astype(np.float32 if case == "float32"
+                                                          else np.uint8)
     bounds = (20, 230) if case == "outside the range" else (0, 255)
     p = _intensity_params(10, rng, gamma=case == "gamma")
     rows = np.arange(10)

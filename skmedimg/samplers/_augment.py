@@ -67,6 +67,10 @@ _STACK_BYTES = 128 * 2**10  # bytes of images stacked into one OpenCV call, at m
 # cost (gather, transposes, scatter, ~20 us) is more than a lone warp's below it
 # (measured at 28, 64 and 96 px).
 _MIN_STACKED_WARP = 6
+# uint8 images of fewer pixels than this take the float32 intensity steps: a table per
+# image (one OpenCV call each) costs more below it (measured: 16x16 2x more, 28x28 1.5x
+# less).
+_LUT_MIN_PIXELS = 512
 # Copies below this size stay on one thread: starting joblib's threads costs more.
 _PARALLEL_COPY_BYTES = 64 * 2**20
 _FLAGS = cv2.INTER_LINEAR
@@ -943,16 +947,17 @@ def _intensity_into(images: np.ndarray, at: np.ndarray, p: dict, rows: np.ndarra
                     bounds) -> None:
     """``images[at] = _intensity(images[at], p, rows, bounds)``, in place.
 
-    uint8 images without gamma go through one 256-value table per image (``cv2.LUT``,
-    in place): the steps are a function of the pixel value once the image's mean is
-    known, and the float32 passes of ``_intensity`` cost ~10x more (64 px: ~25 us per
-    image). Within the data's range the mean of ``t`` is ``t`` of the mean, from an
-    exact integer sum.
+    uint8 images (of at least ``_LUT_MIN_PIXELS``) without gamma go through one 256-value
+    table per image (``cv2.LUT``, in place): the steps are a function of the pixel value
+    once the image's mean is known, and the float32 passes of ``_intensity`` cost up to
+    ~4x more (64 px: ~37 against ~8 us per image). Within the data's range the mean of
+    ``t`` is ``t`` of the mean, from an exact integer sum.
     """
     lo, hi = bounds
     if not hi > lo:  # constant data: no range to move within
         return
-    if images.dtype != np.uint8 or np.any(p["gamma"][rows] != 1):
+    if (images.dtype != np.uint8 or images[0].size < _LUT_MIN_PIXELS
+            or np.any(p["gamma"][rows] != 1)):
         images[at] = _intensity(images[at], p, rows, bounds)
         return
     chunk = images[at]
