@@ -202,3 +202,22 @@ def test_constant_data_has_no_range_to_move_in():
     p = _intensity_params(3, np.random.default_rng(2))
     _augment._intensity_into(X, np.arange(3), p, np.arange(3), (7.0, 7.0))
     assert (X == 7).all()
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_intensity_of_an_image_does_not_depend_on_its_chunk(dtype):
+    """Rows without a contrast step (contrast exactly 1, as n_operations leaves them) keep
+    t as it is, whatever the other rows of their chunk do: chunks follow n_jobs for large
+    images, and results must not."""
+    rng = np.random.default_rng(3)
+    X = (rng.random((12, 24, 24, 1)) * 255).astype(dtype)
+    p = _intensity_params(12, rng)
+    p["contrast"][::2] = 1.0
+    rows = np.arange(12)
+    together = X.copy()
+    _augment._intensity_into(together, rows, p, rows, (0.0, 255.0))
+    alone = X.copy()
+    for r in rows:
+        _augment._intensity_into(alone, rows[r : r + 1], p, rows[r : r + 1], (0.0, 255.0))
+    np.testing.assert_array_equal(together, alone)
+    assert not np.array_equal(together, X)

@@ -882,11 +882,16 @@ def _augment_each(Xv, indices, outv, part: slice, plan: _Plan) -> None:
         elif plan.untouched[row]:
             o[...] = a
         o = o.reshape(a.shape[:2] + (channels,))
-        if plan.intensity[row]:
-            _intensity_into(o[None], np.zeros(1, np.intp), plan.p, np.array([row]),
-                            plan.intensity_range)
         if not native:
+            if plan.intensity[row]:
+                _intensity_into(o[None], np.zeros(1, np.intp), plan.p, np.array([row]),
+                                plan.intensity_range)
             outv[row] = _cast(o, plan.dtype)
+    if native:  # the intensity steps of the part's images, a chunk of them at a time
+        rows = np.arange(part.start, part.stop)[plan.intensity[part]]
+        step = plan.gather // 4 + 1  # float32: 4x a uint8 row
+        for chunk in (rows[i : i + step] for i in range(0, len(rows), step)):
+            _intensity_into(outv, chunk, plan.p, chunk, plan.intensity_range)
 
 
 def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
@@ -978,7 +983,7 @@ def _intensity_into(images: np.ndarray, at: np.ndarray, p: dict, rows: np.ndarra
         sums = chunk.reshape(len(rows), -1).sum(axis=1, dtype=np.uint64)
         mean_v = sums / chunk[0].size
         mean = ((mean_v / 2 - lo / 2) / (hi / 2 - lo / 2)).astype(work)[:, None]
-        t = mean + contrast.astype(work) * (t - mean)
+        t = np.where(contrast != 1, mean + contrast.astype(work) * (t - mean), t)
     t = t + p["brightness"][rows][:, None].astype(work)
     np.clip(t, 0, 1, out=t)
     t *= half_span
@@ -1015,7 +1020,9 @@ def _intensity(images: np.ndarray, p: dict, rows: np.ndarray, bounds) -> np.ndar
     contrast = p["contrast"][rows].reshape(shape)
     if np.any(contrast != 1):
         mean = t.mean(axis=tuple(range(1, t.ndim)), keepdims=True)
-        t = mean + contrast.astype(work) * (t - mean)
+        # Only where asked: mean + 1 * (t - mean) is not always t in floating point, and
+        # an image's result must not depend on which others share its chunk.
+        t = np.where(contrast != 1, mean + contrast.astype(work) * (t - mean), t)
     t += p["brightness"][rows].reshape(shape).astype(work)
     np.clip(t, 0, 1, out=t)
     # Back to the data's range, again through halves; lo + t * span <= hi.
