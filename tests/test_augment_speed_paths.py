@@ -221,3 +221,17 @@ def test_intensity_of_an_image_does_not_depend_on_its_chunk(dtype):
         _augment._intensity_into(alone, rows[r : r + 1], p, rows[r : r + 1], (0.0, 255.0))
     np.testing.assert_array_equal(together, alone)
     assert not np.array_equal(together, X)
+
+
+def test_intensity_tables_on_strided_images():
+    """Images that are views with gaps between their pixels (OpenCV refuses them as an
+    output) get the same tables through a contiguous copy."""
+    rng = np.random.default_rng(4)
+    whole = rng.integers(0, 256, (6, 30, 40, 1), dtype=np.uint8)
+    p = _intensity_params(6, rng)
+    rows = np.arange(6)
+    expected = _augment._intensity(whole[:, :, ::2].copy(), p, rows, (0, 255))
+    got = whole.copy()
+    _augment._intensity_into(got[:, :, ::2], rows, p, rows, (0, 255))
+    np.testing.assert_array_equal(got[:, :, ::2], expected)
+    np.testing.assert_array_equal(got[:, :, 1::2], whole[:, :, 1::2])  # the gaps untouched

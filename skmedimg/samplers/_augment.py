@@ -990,10 +990,13 @@ def _intensity_into(images: np.ndarray, at: np.ndarray, p: dict, rows: np.ndarra
     t += work(lo / 2)
     t *= 2
     tables = _cast(np.clip(t, lo, hi, out=t), np.uint8)
-    for i, image in zip(at, tables):
+    for i, table in zip(at, tables):
         target = images[i]
-        flat = target.reshape(target.shape[0], -1)  # cv2.LUT takes up to 4 channels
-        _into(cv2.LUT(flat, image, dst=flat), flat)
+        image = target if target.flags.c_contiguous else np.ascontiguousarray(target)
+        flat = image.reshape(image.shape[0], -1)  # cv2.LUT takes up to 4 channels
+        _into(cv2.LUT(flat, table, dst=flat), flat)
+        if image is not target:  # a strided image (OpenCV takes contiguous rows only)
+            target[...] = image
 
 
 def _intensity(images: np.ndarray, p: dict, rows: np.ndarray, bounds) -> np.ndarray:
