@@ -27,7 +27,7 @@ split a large call over every core: the loop's warps use them, and its CPU time 
 OpenCV's idle workers spinning, so CPU-time ratios are not comparable. The "1 core"
 column runs both with ``cv2.setNumThreads(1)`` (in this script only): work against work,
 on one core each. On a machine shared with other work the wall-clock ratios move by
-+-15% from run to run (the sampler's share of memory traffic is larger than the loop's);
++-25% from run to run (the sampler's share of memory traffic is larger than the loop's);
 the last column is the 1-minute load average when the row finished (2 cores: above 2,
 other processes compete for them).
 albumentations runs the same mix as ``OneOf`` per image when it is installed

@@ -4,9 +4,9 @@ Over ~500 lines for a reason: the module holds the one ``CNNClassifier`` class (
 its long numpydoc docstring and the seeded-fit context, ``_seeded``, which tests patch
 here), and that class's methods share the fit state they build and roll back, so
 splitting the class itself would scatter one estimator's contract. Its plain helpers
-live in ``_classifier_checks`` (parameter and input checks), ``_seeding`` (thread pools
-and backend seed state), ``_predict`` (the compiled forward pass) and ``_callbacks``
-(training guards); the names are re-imported here.
+live in ``_classifier_checks`` (parameter and input checks), ``_seeding`` (thread pools),
+``_keras_compat`` (the backend's seed state), ``_predict`` (the compiled forward pass) and
+``_callbacks`` (training guards); the names are re-imported here.
 """
 
 from __future__ import annotations
@@ -61,14 +61,14 @@ from ._classifier_checks import (  # noqa: F401 - re-exported
     _to_4d,
     _with_channel_axis,
 )
-from ._keras_compat import keras_default_seeds_from
+from ._keras_compat import (
+    backend_seed_state,
+    keras_default_seeds_from,
+    restore_backend_seed_state,
+)
 from ._losses import LOSS_NAMES, SURROGATE_LOSSES, make_loss
 from ._predict import _FORWARD, _compiled_forward, _forward  # noqa: F401 - re-exported
-from ._seeding import (  # noqa: F401 - re-exported
-    _backend_seed_state,
-    _respect_thread_limits,
-    _restore_backend_seed_state,
-)
+from ._seeding import _respect_thread_limits
 from ._sklearn_compat import HasMethods, StrOptions, _check_sample_weight, _fit_context
 from ._targets import NetworkTargetEncoder, per_label_weights
 from ._validation import (
@@ -116,7 +116,7 @@ def _seeded(seed: int | None):
         yield None
         return
     py_state, np_state = random.getstate(), np.random.get_state()  # noqa: NPY002
-    backend_state = _backend_seed_state()
+    backend_state = backend_seed_state()
     keras.utils.set_random_seed(seed)
     rng = random.Random(seed)
     try:
@@ -125,7 +125,7 @@ def _seeded(seed: int | None):
     finally:
         random.setstate(py_state)
         np.random.set_state(np_state)  # noqa: NPY002
-        _restore_backend_seed_state(backend_state)
+        restore_backend_seed_state(backend_state)
 
 
 class CNNClassifier(KerasClassifier):

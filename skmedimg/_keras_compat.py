@@ -123,7 +123,6 @@ def keras_default_seeds_from(rng: random.Random | None):
         _uninstall()
 
 
-
 def backend_seed_state() -> dict:
     """What ``keras.utils.set_random_seed`` changes besides Python's and NumPy's RNGs:
     Keras' global seed and seed generator, and TensorFlow's eager global seed with the

@@ -1,17 +1,12 @@
-"""Process-wide TensorFlow/Keras state that a fit touches: the sizes of TensorFlow's
-thread pools (from ``OMP_NUM_THREADS``) and the backend's global seed state, saved before
-a seeded fit and restored after it by :func:`skmedimg._classifier._seeded` (the private
-attributes that hold it are read in :mod:`skmedimg._keras_compat`)."""
+"""Process-wide TensorFlow state that a fit touches: the sizes of TensorFlow's thread
+pools (from ``OMP_NUM_THREADS``). The backend's global seed state, saved before a seeded
+fit and restored after it by :func:`skmedimg._classifier._seeded`, is read through
+private attributes, so it lives in :mod:`skmedimg._keras_compat`."""
 
 from __future__ import annotations
 
 import logging
 import os
-
-# Saving and restoring the backend's seed state reads private Keras/TensorFlow attributes:
-# that is done in _keras_compat, under the names _classifier re-exports.
-from ._keras_compat import backend_seed_state as _backend_seed_state  # noqa: F401
-from ._keras_compat import restore_backend_seed_state as _restore_backend_seed_state  # noqa: F401
 
 logger = logging.getLogger(__name__)
 

@@ -52,12 +52,10 @@ def refresh_batch_norm_statistics(model, X, *, batch_size: int, seed: int | None
     momenta = [layer.momentum for layer in layers]
     try:
         for k in range(n_batches):
-            # Random batches, each read in index order (lazy arrays read faster so):
-            # class-sorted data must not give class-pure batches, whose variances would
-            # miss the spread between classes.
+            # Random batches, each read in index order (nearby memory first): class-sorted
+            # data must not give class-pure batches, whose variances would miss the
+            # spread between classes.
             batch = np.sort(order[k * batch_size:(k + 1) * batch_size])
-            if len(batch) == 0:
-                break
             for layer in layers:
                 layer.momentum = k / (k + 1)  # batch 0 replaces, later ones average in
             model(keras.ops.convert_to_tensor(read(batch)), training=True)

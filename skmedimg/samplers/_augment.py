@@ -884,14 +884,11 @@ def _augment_each(Xv, indices, outv, part: slice, plan: _Plan) -> None:
         o = o.reshape(a.shape[:2] + (channels,))
         if not native:
             if plan.intensity[row]:
-                _intensity_into(o[None], np.zeros(1, np.intp), plan.p, np.array([row]),
-                                plan.intensity_range)
+                o[...] = _intensity(o[None], plan.p, np.array([row]),
+                                    plan.intensity_range)[0]
             outv[row] = _cast(o, plan.dtype)
-    if native:  # the intensity steps of the part's images, a chunk of them at a time
-        rows = np.arange(part.start, part.stop)[plan.intensity[part]]
-        step = plan.gather // 4 + 1  # float32: 4x a uint8 row
-        for chunk in (rows[i : i + step] for i in range(0, len(rows), step)):
-            _intensity_into(outv, chunk, plan.p, chunk, plan.intensity_range)
+    if native:  # the intensity steps of the part's images, after its geometric steps
+        _intensity_in_chunks(outv, np.arange(part.start, part.stop), plan, 0)
 
 
 def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
@@ -931,9 +928,7 @@ def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
             _opencv_each(lambda a, o, r=start + group[0]: plan.blur(a, o, r),
                          dst if moved else src, group if moved else src_of[group], dst,
                          group, **each)
-    rows, step = sel(plan.intensity), plan.gather // 4 + 1  # float32: 4x a uint8 row
-    for chunk in (rows[i : i + step] for i in range(0, len(rows), step)):
-        _intensity_into(dst, chunk, plan.p, start + chunk, plan.intensity_range)
+    _intensity_in_chunks(dst, local, plan, start)
     if not plan.native:
         outv[start:stop] = _cast(dst, plan.dtype)
 
@@ -946,6 +941,16 @@ def _warp_each(src, src_rows, dst, rows, plan: _Plan, start: int) -> None:
         if plan.channels == 1:  # OpenCV wants (H, W) for one channel
             a, o = a[:, :, 0], o[:, :, 0]
         _into(plan.warp(a, o, start + r), o)
+
+
+def _intensity_in_chunks(images: np.ndarray, local: np.ndarray, plan: _Plan,
+                         start: int) -> None:
+    """The intensity steps of the rows ``local`` of ``images`` (plan rows ``start +
+    local``) that have any, in chunks of about ``_CHUNK_BYTES`` of float32."""
+    rows = local[plan.intensity[start + local]]
+    step = plan.gather // 4 + 1  # float32: 4x a uint8 row
+    for chunk in (rows[i : i + step] for i in range(0, len(rows), step)):
+        _intensity_into(images, chunk, plan.p, start + chunk, plan.intensity_range)
 
 
 def _intensity_into(images: np.ndarray, at: np.ndarray, p: dict, rows: np.ndarray,
