@@ -1,9 +1,11 @@
 """Image samplers: imbalanced-learn semantics on image arrays, augmentation, adapter, ML-ROS."""
 
+import contextlib
 import os
 import subprocess
 import sys
 from collections import Counter
+from functools import partial
 
 import numpy as np
 import pytest
@@ -317,18 +319,72 @@ def test_flip_stack_matches_np_flip(channels, code, axes):
     np.testing.assert_array_equal(_augment._flip_stack(a, code), np.flip(a, axes))
 
 
-def test_copy_images_splits_large_copies(monkeypatch):
-    monkeypatch.setattr(_augment, "_PARALLEL_COPY_BYTES", 2**20)
-    src = np.random.default_rng(0).integers(0, 256, (30, 128, 128, 3), dtype=np.uint8)
-    assert src.nbytes >= _augment._PARALLEL_COPY_BYTES  # large enough to be split
-    workers = []
-    real = _augment._run_parts
-    monkeypatch.setattr(_augment, "_run_parts",
-                        lambda f, parts, n: (workers.append((len(parts), n)), real(f, parts, n)))
-    dst = np.empty_like(src)
-    _augment.copy_images(src, dst, n_jobs=2)
-    np.testing.assert_array_equal(dst, src)
-    assert workers == [(2, 2)]
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("size", [16, 128])  # stacked OpenCV calls, one image at a time
+def test_originals_are_copied_alongside_the_augmentation(monkeypatch, n_jobs, size):
+    """resample_images copies the originals as units of augment_images: on a thread of
+    their own with n_jobs=2 (concurrently with the draws and the pixel work), before
+    the augmentation on the calling thread with n_jobs=1; the output is the same."""
+    import threading
+
+    monkeypatch.setattr(_augment, "_COPY_PART_BYTES", 2**12)  # several parts
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, (40, size, size), dtype=np.uint8)
+    y = np.array([0] * 30 + [1] * 10)
+    threads, real = [], _augment._copy_part
+
+    def record(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_augment, "_copy_part", record)
+    sampler = AugmentingOverSampler(rotation=20, flip=True, random_state=0, n_jobs=n_jobs)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert len(threads) == -(-X.nbytes // max(2**12, X[0].nbytes))  # every part, once
+    assert set(threads) == ({threading.get_ident()} if n_jobs == 1 else
+                            set(threads) - {threading.get_ident()})
+    np.testing.assert_array_equal(X_res[:40], X)
+    reference = AugmentingOverSampler(rotation=20, flip=True, random_state=0,
+                                      n_jobs=1).fit_resample(X, y)[0]
+    np.testing.assert_array_equal(X_res, reference)
+
+
+def test_run_units_runs_each_unit_once_on_up_to_workers_threads():
+    import threading
+    import time
+
+    seen = []
+
+    def unit(i, scratch):
+        time.sleep(0.002)  # long enough for the second thread to take units too
+        seen.append((i, threading.get_ident(), scratch))
+
+    states = iter(range(100))
+
+    @contextlib.contextmanager
+    def state():
+        yield next(states)
+
+    _augment._run_units([partial(unit, i) for i in range(20)], 2, state)
+    assert sorted(i for i, _, _ in seen) == list(range(20))
+    threads = {t for _, t, _ in seen}
+    assert len(threads) == 2 and threading.get_ident() in threads
+    # One state per thread, kept for all its units.
+    assert len({s for _, _, s in seen}) == 2
+    assert all(len({s for _, t2, s in seen if t2 == t}) == 1 for t in threads)
+
+
+def test_run_units_stops_at_the_first_error():
+    done = []
+
+    def unit(i, scratch):
+        if i == 3:
+            raise ValueError("unit 3 failed")
+        done.append(i)
+
+    with pytest.raises(ValueError, match="unit 3 failed"):
+        _augment._run_units([partial(unit, i) for i in range(1000)], 2)
+    assert len(done) < 999  # the others stopped taking units
 
 
 def test_error_in_a_worker_thread_reaches_the_caller(monkeypatch):

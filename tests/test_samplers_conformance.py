@@ -278,13 +278,13 @@ print(sum("skmedimg" in h for h in hooks))
 
 def _recorded_workers(monkeypatch):
     workers = []
-    real = _augment._run_parts
+    real = _augment._run_units
 
-    def record(func, parts, n):
+    def record(units, n, state=None):
         workers.append(n)
-        return real(func, parts, n)
+        return real(units, n, state)
 
-    monkeypatch.setattr(_augment, "_run_parts", record)
+    monkeypatch.setattr(_augment, "_run_units", record)
     return workers
 
 

@@ -43,12 +43,16 @@ code, the rest docstrings and the comments that justify each speed trick.
 
 from __future__ import annotations
 
+import itertools
 import numbers
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
+from functools import partial
 
 import cv2
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
+from joblib import effective_n_jobs
 
 # Which dtypes OpenCV's warpAffine and GaussianBlur handle natively; others are processed
 # in float64 (exact for every integer up to 2**53) and rounded back.
@@ -71,8 +75,8 @@ _MIN_STACKED_WARP = 6
 # image (one OpenCV call each) costs more below it (measured: 16x16 2x more, 28x28 1.5x
 # less).
 _LUT_MIN_PIXELS = 512
-# Copies below this size stay on one thread: starting joblib's threads costs more.
-_PARALLEL_COPY_BYTES = 64 * 2**20
+# The copy of the originals into the output is split into units of about this size.
+_COPY_PART_BYTES = 4 * 2**20
 _FLAGS = cv2.INTER_LINEAR
 _BORDER = cv2.BORDER_REFLECT_101  # no black corners; keeps every pixel in the source range
 
@@ -369,10 +373,8 @@ class _Scratch:
     28 px that is as much time as the pixel work itself."""
 
     def __init__(self, plan: _Plan):
-        # pad (in _opencv_each) adds up to 3 copies to a chunk of per_call images
-        rows = max(plan.per_call + 3, plan.copy_rows)
         width, height = plan.size
-        shape = (rows, height, width, plan.channels)
+        shape = (plan.scratch_rows, height, width, plan.channels)
         self.a, self.b, self.c = (np.empty(shape, plan.work_dtype) for _ in range(3))
         # The images _opencv_each transposes to and from the channel axis, one after the
         # other, each followed by ``pad`` spare pixel rows (see _pad_rows).
@@ -404,10 +406,37 @@ def _pad_rows(height: int, row_bytes: int) -> int:
 
 def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, scratch: _Scratch,
                  pad: bool = False, float32: bool = False) -> None:
-    """``dst[rows[i]] = func(src[src_rows[i]])`` for one OpenCV function shared by all rows.
+    """``dst[rows[i]] = func(src[src_rows[i]])`` for one OpenCV function shared by all rows,
+    stacked ``per_call`` images at a time (see ``_opencv_chunk``), on this thread."""
+    for start, stop in _chunk_bounds(len(rows), per_call):
+        _opencv_chunk(func, src, src_rows[start:stop], dst, rows[start:stop],
+                      scratch=scratch, pad=pad, float32=float32)
+
+
+def _chunk_bounds(n: int, per_call: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of ``n`` rows in chunks of at most ``per_call``, of even sizes."""
+    if n == 0:
+        return []
+    n_chunks = -(-n // per_call)
+    base, extra = divmod(n, n_chunks)
+    bounds = np.cumsum([0] + [base + (i < extra) for i in range(n_chunks)])
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+
+
+def _stacked_units(func, src, src_rows, dst, rows, plan: _Plan, *, pad: bool = False,
+                   float32: bool = False) -> list:
+    """``_opencv_each`` as units of work (see ``_run_units``), one per stacked call."""
+    return [partial(_opencv_chunk, func, src, src_rows[start:stop], dst, rows[start:stop],
+                    pad=pad, float32=float32)
+            for start, stop in _chunk_bounds(len(rows), plan.per_call)]
+
+
+def _opencv_chunk(func, src, src_part, dst, dst_rows, scratch: _Scratch, *,
+                  pad: bool = False, float32: bool = False) -> None:
+    """``dst[dst_rows[i]] = func(src[src_part[i]])`` for one OpenCV function, in one call.
 
     ``func(image, out)`` takes an (H, W) or (H, W, C) image. The images are stacked on the
-    channel axis and transformed ``per_call`` at a time (in chunks of even sizes). With
+    channel axis. With
     ``pad`` (warps), no call gets 1, 3 or 4 channels: OpenCV 5 warps uint8, uint16 and
     float32 images of 1, 3 or 4 channels on another path (exact coordinates) than those
     of 2 or more than 4 channels (coordinates on a 1/32-pixel grid), so a chunk of 3 or 4
@@ -424,52 +453,43 @@ def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, scratch: _Scr
     """
     _, height, width, channels = dst.shape
     pixels = height * width * channels
-    flat_b, flat_c = scratch.b.reshape(-1), scratch.c.reshape(-1)
-    if float32:
-        flat_f, flat_g = scratch.f.reshape(-1), scratch.g.reshape(-1)
     spare = scratch.pad
     # Each padded image of scratch.t as one row of its first ``pixels`` values.
     padded = scratch.t.reshape(len(scratch.t), -1)[:, :pixels]
-    n = len(rows)
-    n_chunks = -(-n // per_call)
-    base, extra = divmod(n, n_chunks)
-    stop = 0
-    for i in range(n_chunks):
-        start, stop = stop, stop + base + (i < extra)
-        k = kk = stop - start
-        src_part = src_rows[start:stop]
-        while pad and channels * kk in (1, 3, 4):
-            kk += 1
-        if kk > k:
-            src_part = np.concatenate([src_part, np.repeat(src_part[:1], kk - k)])
-        size = kk * pixels
-        if spare:  # whole images (a faster gather than pixel rows), then padded
-            np.take(src, src_part, axis=0, out=scratch.a[:kk], mode="clip")
-            scratch.t[:kk, :height] = scratch.a[:kk]
-            gathered = padded[:kk]
-        else:
-            gathered = np.take(src, src_part, axis=0, out=scratch.t[:kk], mode="clip")
-            gathered = gathered.reshape(kk, pixels)
-        # (k, H*W*C) -> (H*W*C, k) is one fast cv2.transpose (numpy's is ~10x slower
-        # for uint8); the channel order (c*k + i) does not matter to a per-channel op.
-        stacked = flat_b[:size].reshape(pixels, kk)
-        _into(cv2.transpose(gathered, dst=stacked), stacked)
-        result = flat_c[:size].reshape(height, width, channels * kk)
-        if float32:
-            a, o = flat_f[:size].reshape(result.shape), flat_g[:size].reshape(result.shape)
-            np.copyto(a, stacked.reshape(result.shape))  # exact: every uint8 is a float32
-            _into(func(a, o), o)
-            # floor(o + 0.5), the uint8 warp's rounding: o is a multiple of 1/1024 in
-            # [0, 255] (see above), so o + 2**-11 is exact in float32 and never a tie, and
-            # convertScaleAbs's round-to-nearest of it is floor(o + 0.5).
-            flat = result.reshape(height, -1)
-            _into(cv2.convertScaleAbs(o.reshape(height, -1), dst=flat, alpha=1.0,
-                                      beta=2.0**-11), flat)
-        else:
-            _into(func(stacked.reshape(height, width, channels * kk), result), result)
-        back = padded[:kk]
-        _into(cv2.transpose(result.reshape(pixels, kk), dst=back), back)
-        dst[rows[start:stop]] = scratch.t[:k, :height]
+    k = kk = len(dst_rows)
+    while pad and channels * kk in (1, 3, 4):
+        kk += 1
+    if kk > k:
+        src_part = np.concatenate([src_part, np.repeat(src_part[:1], kk - k)])
+    size = kk * pixels
+    if spare:  # whole images (a faster gather than pixel rows), then padded
+        np.take(src, src_part, axis=0, out=scratch.a[:kk], mode="clip")
+        scratch.t[:kk, :height] = scratch.a[:kk]
+        gathered = padded[:kk]
+    else:
+        gathered = np.take(src, src_part, axis=0, out=scratch.t[:kk], mode="clip")
+        gathered = gathered.reshape(kk, pixels)
+    # (k, H*W*C) -> (H*W*C, k) is one fast cv2.transpose (numpy's is ~10x slower
+    # for uint8); the channel order (c*k + i) does not matter to a per-channel op.
+    stacked = scratch.b.reshape(-1)[:size].reshape(pixels, kk)
+    _into(cv2.transpose(gathered, dst=stacked), stacked)
+    result = scratch.c.reshape(-1)[:size].reshape(height, width, channels * kk)
+    if float32:
+        a = scratch.f.reshape(-1)[:size].reshape(result.shape)
+        o = scratch.g.reshape(-1)[:size].reshape(result.shape)
+        np.copyto(a, stacked.reshape(result.shape))  # exact: every uint8 is a float32
+        _into(func(a, o), o)
+        # floor(o + 0.5), the uint8 warp's rounding: o is a multiple of 1/1024 in
+        # [0, 255] (see above), so o + 2**-11 is exact in float32 and never a tie, and
+        # convertScaleAbs's round-to-nearest of it is floor(o + 0.5).
+        flat = result.reshape(height, -1)
+        _into(cv2.convertScaleAbs(o.reshape(height, -1), dst=flat, alpha=1.0,
+                                  beta=2.0**-11), flat)
+    else:
+        _into(func(stacked.reshape(height, width, channels * kk), result), result)
+    back = padded[:kk]
+    _into(cv2.transpose(result.reshape(pixels, kk), dst=back), back)
+    dst[dst_rows] = scratch.t[:k, :height]
 
 
 def _into(result: np.ndarray, o: np.ndarray) -> None:
@@ -586,8 +606,9 @@ def _shift_x_into(a: np.ndarray, o: np.ndarray, tx: int) -> np.ndarray:
     return o
 
 
-def _move_rows(src, src_of, dst, rows, plan: _Plan, scratch: _Scratch, start: int) -> None:
-    """Whole-pixel moves (plain copies, flips, shifts): exact copies of source pixels.
+def _move_units(src, src_of, dst, rows, plan: _Plan, start: int) -> list:
+    """Whole-pixel moves (plain copies, flips, shifts) as units of work: exact copies of
+    source pixels.
 
     The vertical part (a shift along H or a vertical flip) is a choice of pixel rows, so
     it is folded into the gather: one ``np.take`` of whole pixel rows per chunk, each
@@ -596,11 +617,9 @@ def _move_rows(src, src_of, dst, rows, plan: _Plan, scratch: _Scratch, start: in
     one tall image. Writes ``dst[rows]``; ``rows`` index ``src_of``, ``dst`` and (plus
     ``start``) the plan.
     """
-    _, height, width, channels = dst.shape
-    row_len = width * channels
-    contiguous = src.flags.c_contiguous
-    pixel_rows = src.reshape(-1, row_len) if contiguous else None
-    tall_a = scratch.a.reshape(-1, row_len)
+    if not len(rows):
+        return []
+    height = dst.shape[1]
     # The source row of each row: one row of this table per vertical shift, and the
     # last one for vertical flips (which are never shifted too).
     ty = plan.ty[start + rows]
@@ -612,27 +631,38 @@ def _move_rows(src, src_of, dst, rows, plan: _Plan, scratch: _Scratch, start: in
     upright = which == -low
     # Grouped by the horizontal part only (one OpenCV call per group, ~15 us each): a
     # group of upright images only is gathered as whole images, a faster copy.
-    for group in _grouped(plan.x_keys[start : start + len(src_of)], rows, len(scratch.a)):
-        k = len(group)
-        at = start + group
-        if upright[group].all():
-            np.take(src, src_of[group], axis=0, out=scratch.a[:k], mode="clip")
-        else:
-            order = orders[which[group]]  # (k, H)
-            if contiguous:
-                order += (src_of[group] * height)[:, None]
-                source = pixel_rows
-            else:  # a strided view: whole images first, then their rows
-                order += (np.arange(k) * height)[:, None]
-                source = np.take(src, src_of[group], axis=0, out=scratch.c[:k], mode="clip")
-                source = source.reshape(-1, row_len)
-            np.take(source, order.reshape(-1), axis=0, out=tall_a[: k * height], mode="clip")
-        moved = scratch.a[:k]
-        if plan.p["fx"][at[0]] == -1:
-            moved = _flip_into(moved, scratch.b[:k], 1)
-        elif plan.tx[at[0]]:
-            moved = _shift_x_into(moved, scratch.b[:k], int(plan.tx[at[0]]))
-        dst[group] = moved
+    groups = _grouped(plan.x_keys[start : start + len(src_of)], rows, plan.scratch_rows)
+    return [partial(_move_group, src, src_of, dst, group, plan, start,
+                    None if upright[group].all() else orders[which[group]])
+            for group in groups]
+
+
+def _move_group(src, src_of, dst, group, plan: _Plan, start: int, order,
+                scratch: _Scratch) -> None:
+    """One chunk of ``_move_units``: images sharing their horizontal move; ``order`` is
+    each image's source pixel rows (k, H), or ``None`` for whole images."""
+    _, height, width, channels = dst.shape
+    k = len(group)
+    at = start + group
+    if order is None:
+        np.take(src, src_of[group], axis=0, out=scratch.a[:k], mode="clip")
+    else:
+        row_len = width * channels
+        if src.flags.c_contiguous:
+            order = order + (src_of[group] * height)[:, None]
+            source = src.reshape(-1, row_len)
+        else:  # a strided view: whole images first, then their rows
+            order = order + (np.arange(k) * height)[:, None]
+            source = np.take(src, src_of[group], axis=0, out=scratch.c[:k], mode="clip")
+            source = source.reshape(-1, row_len)
+        tall_a = scratch.a.reshape(-1, row_len)
+        np.take(source, order.reshape(-1), axis=0, out=tall_a[: k * height], mode="clip")
+    moved = scratch.a[:k]
+    if plan.p["fx"][at[0]] == -1:
+        moved = _flip_into(moved, scratch.b[:k], 1)
+    elif plan.tx[at[0]]:
+        moved = _shift_x_into(moved, scratch.b[:k], int(plan.tx[at[0]]))
+    dst[group] = moved
 
 
 def _shift_into(a: np.ndarray, o: np.ndarray, tx: int, ty: int) -> None:
@@ -666,13 +696,15 @@ def augment_images(
     intensity_range: tuple[float, float] | None = None,
     n_jobs: int | None = None,
     spatial_dims: int | None = None,
+    alongside=(),
 ) -> np.ndarray:
     """Write random augmentations of ``X[indices]`` into ``out`` (same dtype as ``X``).
 
-    Large images are split among ``n_jobs`` joblib threads, whole images per thread, and
-    so are small images of dtypes OpenCV cannot take (in float64 chunks of a fixed size);
-    small images of OpenCV's dtypes share OpenCV calls on one thread. All randomness is
-    drawn before the split and no split depends on ``n_jobs``, so neither does the result.
+    The work is split into units run on ``n_jobs`` threads: whole large images; chunks of
+    small images of dtypes OpenCV cannot take (float64 working copies of a fixed size);
+    the stacked OpenCV calls and the copies of small images of OpenCV's dtypes. All
+    randomness is drawn before the split and no unit depends on ``n_jobs``, so neither
+    does the result.
 
     Parameters
     ----------
@@ -680,8 +712,8 @@ def augment_images(
         Source images, any real dtype; never modified or copied as a whole.
     indices : ndarray of int, shape (m,)
         Source image of each output row.
-    spec : AugmentationSpec
-        What to do.
+    spec : AugmentationSpec or None
+        What to do; ``None``: plain copies.
     rng : numpy.random.Generator
         Randomness; the same generator state gives the same images.
     out : ndarray of shape (m, H, W) or (m, H, W, C), dtype of ``X``
@@ -690,21 +722,60 @@ def augment_images(
         Range for brightness/gamma and for clipping their result; the data's min and max
         by default (``value_range(X)``).
     n_jobs : int, default=None
-        Threads for large images, in scikit-learn's meaning (``None``: 1 unless in a
+        Threads, in scikit-learn's meaning (``None``: 1 unless in a
         :func:`joblib.parallel_config` context; ``-1``: all processors).
     spatial_dims : {2, 3}, default=None
         2: ``X`` holds images; 3: volumes ``(n, D, H, W[, C])``, augmented by
         :func:`skmedimg.samplers._volumes.augment_volumes`. ``None``: volumes when ``X``
         is 5-D, images otherwise.
+    alongside : list of callables, default=()
+        Independent units of work (``unit(None)``, e.g. ``copy_parts`` of the originals
+        into the same output): run first, or on a thread of their own concurrently with
+        the augmentation when ``n_jobs`` allows.
 
     Returns
     -------
     out : ndarray
     """
     indices = np.asarray(indices, dtype=np.intp)
+    n_workers = _n_workers(n_jobs)
+    with _in_background(list(alongside), n_workers):
+        _augment(X, indices, spec, rng, out, intensity_range, n_jobs, n_workers,
+                 spatial_dims)
+    return out
+
+
+@contextmanager
+def _in_background(units: list, workers: int):
+    """Run ``units`` on a thread of their own while the block runs (``workers`` > 1), or
+    before it; either way, they are done when the block ends.
+
+    The copy of the originals (``copy_parts``) goes there: it needs no GIL, so it
+    overlaps with the draws and the grouping (Python) as well as with the pixel work.
+    """
+    if workers <= 1 or not units:
+        _run_units(units, 1)
+        yield
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(_run_units, units, 1)
+        try:
+            yield
+        finally:
+            error = future.exception()  # waits: the units write the caller's output
+        if error is not None:
+            raise error
+
+
+def _augment(X, indices, spec, rng, out, intensity_range, n_jobs, n_workers,
+             spatial_dims) -> None:
+    """``augment_images`` without its ``alongside`` units."""
     m = len(indices)
     if m == 0:
-        return out
+        return
+    if spec is None or not spec.operations:  # plain copies
+        np.take(X, indices, axis=0, out=out)
+        return
     if spatial_dims is None:
         spatial_dims = 3 if X.ndim == 5 else 2
     check_augmentation(spec, X.shape[1 : 1 + spatial_dims])
@@ -712,43 +783,41 @@ def augment_images(
     if spatial_dims == 3:
         from ._volumes import augment_volumes  # imports this module
 
-        return augment_volumes(X, indices, spec, rng=rng, out=out,
-                               intensity_range=intensity_range, n_jobs=n_jobs)
+        augment_volumes(X, indices, spec, rng=rng, out=out,
+                        intensity_range=intensity_range, n_jobs=n_jobs)
+        return
     n, height, width = X.shape[:3]
     channels = 1 if X.ndim == 3 else X.shape[3]
     Xv = X.reshape(n, height, width, channels)
     outv = out.reshape(m, height, width, channels)
-    if not spec.operations:
-        np.take(Xv, indices, axis=0, out=outv)
-        return out
     if spec.uses_intensity and intensity_range is None:
         intensity_range = value_range(X)
     plan = _Plan(_draw(spec, m, height, width, rng), X.dtype, height, width, channels,
                  intensity_range)
     stack = height * width <= _STACK_MAX_PIXELS
-    n_workers = _n_workers(n_jobs)
     parts = plan.parts(m, stack, n_workers)
-    workers = min(n_workers, len(parts))
-
-    def run(part):
-        if stack:
-            _augment_stacked(Xv, indices, outv, part, plan)
-        else:
-            _augment_each(Xv, indices, outv, part, plan)
-
-    _run_parts(run, parts, workers)
-    return out
+    if stack and plan.native:  # one part: its stacked calls are the units
+        _augment_stacked(Xv, indices, outv, parts[0], plan, n_workers)
+        return
+    run = partial(_augment_stacked if stack else _augment_each, Xv, indices, outv,
+                  plan=plan)
+    _run_units([partial(_call_with, run, part) for part in parts], n_workers)
 
 
-def copy_images(src: np.ndarray, dst: np.ndarray, *, n_jobs=None) -> None:
-    """``dst[...] = src`` for large image arrays, split among ``n_jobs`` threads: the first
-    write to a freshly allocated output costs the kernel's page zeroing, which threads
-    share."""
+def copy_parts(src: np.ndarray, dst: np.ndarray) -> list:
+    """``dst[...] = src`` as a list of units (see ``_run_units``) of about
+    ``_COPY_PART_BYTES`` each, for ``augment_images(alongside=...)``: the first write to
+    a freshly allocated output costs the kernel's page zeroing, which threads share."""
     n = len(src)
-    workers = min(_n_workers(n_jobs), n) if src.nbytes >= _PARALLEL_COPY_BYTES else 1
-    step = -(-n // workers)
-    parts = [slice(s, min(s + step, n)) for s in range(0, n, step)]
-    _run_parts(lambda part: np.copyto(dst[part], src[part]), parts, workers)
+    if n == 0:
+        return []
+    step = max(1, _COPY_PART_BYTES // max(1, src[0].nbytes))
+    return [partial(_copy_part, src, dst, slice(s, min(s + step, n)))
+            for s in range(0, n, step)]
+
+
+def _copy_part(src, dst, part: slice, scratch=None) -> None:
+    np.copyto(dst[part], src[part])
 
 
 def _n_workers(n_jobs) -> int:
@@ -758,17 +827,58 @@ def _n_workers(n_jobs) -> int:
 
 
 def _run_parts(func, parts: list, workers: int) -> None:
-    """``func(part)`` for every part, on ``workers`` joblib threads (NumPy and OpenCV
-    release the GIL while they work on pixels). The parts write into the caller's arrays,
-    so the threads must share memory (``require="sharedmem"``: a process backend
-    configured with ``parallel_config`` cannot be used here). OpenCV's own thread setting
-    is left alone: it is process-wide, and concurrent callers (other samplers, Keras
-    ``PyDataset`` workers) would see each other's changes."""
-    if workers <= 1 or len(parts) <= 1:
-        for part in parts:
-            func(part)
+    """``func(part)`` for every part, on ``workers`` threads (see ``_run_units``)."""
+    _run_units([partial(_call_with, func, part) for part in parts], workers)
+
+
+def _call_with(func, part, scratch=None):
+    func(part)
+
+
+def _run_units(units: list, workers: int, state=None) -> None:
+    """``unit(s)`` for every unit, on up to ``workers`` threads, each taking the next unit
+    as it finishes one; ``s`` is the thread's own ``state()`` context (e.g. its scratch
+    buffers), or ``None``.
+
+    The units write into the caller's arrays, so the threads share memory; NumPy and
+    OpenCV release the GIL while they work on pixels. Plain threads rather than
+    ``joblib.Parallel``: joblib's result loop polls every 10 ms, which costs ~11 ms per
+    call (measured with two empty tasks), a quarter of balancing 7 000 64x64 images; its
+    ``parallel_config`` still sets the count (``_n_workers``). OpenCV's own thread
+    setting is left alone: it is process-wide, and concurrent callers (other samplers,
+    Keras ``PyDataset`` workers) would see each other's changes. The first error raised
+    by a unit stops the others from starting new units and reaches the caller.
+    """
+    workers = min(workers, len(units))
+    state = state or nullcontext
+    if workers <= 1:
+        with state() as s:
+            for unit in units:
+                unit(s)
         return
-    Parallel(n_jobs=workers, require="sharedmem")(delayed(func)(part) for part in parts)
+    counter = itertools.count()  # next() on it is atomic: no two threads get one unit
+    failed = []
+
+    def work():
+        try:
+            with state() as s:
+                for i in iter(counter.__next__, None):
+                    if i >= len(units) or failed:
+                        return
+                    units[i](s)
+        except BaseException as error:
+            failed.append(error)
+            raise
+
+    with ThreadPoolExecutor(max_workers=workers - 1) as pool:
+        futures = [pool.submit(work) for _ in range(workers - 1)]
+        try:
+            work()  # the calling thread is one of the workers
+        finally:
+            for future in futures:
+                future.exception()  # wait for every thread before the arrays are used
+    if failed:
+        raise failed[0]
 
 
 class _Plan:
@@ -795,6 +905,9 @@ class _Plan:
                                                     * self.work_dtype.itemsize)))
         # Images per chunk of whole-pixel moves (flips, shifts, copies): ~_STACK_BYTES.
         self.copy_rows = max(1, _STACK_BYTES // image_bytes)
+        # Images a _Scratch buffer holds: pad (in _opencv_chunk) adds up to 3 copies to a
+        # chunk of per_call images.
+        self.scratch_rows = max(self.per_call + 3, self.copy_rows)
         # 3-channel warps are about 1.6x faster through OpenCV's 4-channel path, and
         # bit-identical (each channel is interpolated on its own either way).
         self.warp_via_4 = channels == 3 and self.dtype in _CVTCOLOR_DTYPES
@@ -891,12 +1004,13 @@ def _augment_each(Xv, indices, outv, part: slice, plan: _Plan) -> None:
         _intensity_in_chunks(outv, np.arange(part.start, part.stop), plan, 0)
 
 
-def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
+def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan, workers: int = 1) -> None:
     """Small images: those sharing a transform go through one OpenCV call, stacked.
 
-    On one thread: the work is bound by Python's per-call overhead, which threads do not
-    share (measured with joblib threads sharing the stacked OpenCV calls: 1.4x slower at
-    28 px on 2 busy cores).
+    The stacked calls, the lone warps and the chunks of whole-pixel moves are the units
+    of work, in three rounds (geometric steps and blurs from the source; blurs after a
+    geometric step; intensity steps), each round's units on ``workers`` threads. Which
+    images share a call is decided before, so it does not depend on ``workers``.
     """
     start, stop = part.start, part.stop
     local = np.arange(stop - start)
@@ -905,8 +1019,6 @@ def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
     else:  # OpenCV cannot take this dtype: work on a float64 copy of the part
         src, src_of = Xv[indices[start:stop]].astype(plan.work_dtype), local
         dst = np.empty_like(src)
-    scratch = _Scratch(plan)
-    each = {"per_call": plan.per_call, "scratch": scratch}
 
     def sel(mask):
         return local[mask[start:stop]]
@@ -914,26 +1026,47 @@ def _augment_stacked(Xv, indices, outv, part: slice, plan: _Plan) -> None:
     blurred = plan.p["sigma"] > 0
     # Blurred ones are blurred from the source below.
     moves = sel((plan.untouched & ~blurred) | plan.only_flip | plan.only_shift)
-    _move_rows(src, src_of, dst, moves, plan, scratch, start)
+    first = _move_units(src, src_of, dst, moves, plan, start)
     for group in _grouped(plan.warp_keys[start:stop], sel(plan.warped)):
         if len(group) < _MIN_STACKED_WARP:
-            _warp_each(src, src_of[group], dst, group, plan, start)
+            first.append(partial(_warp_each, src, src_of[group], dst, group, plan, start))
         else:
-            _opencv_each(lambda a, o, r=start + group[0]: plan.warp(a, o, r),
-                         src, src_of[group], dst, group, pad=True,
-                         float32=plan.warp_float32, **each)
+            first += _stacked_units(partial(plan.warp, row=start + group[0]), src,
+                                    src_of[group], dst, group, plan, pad=True,
+                                    float32=plan.warp_float32)
+    rounds = [first, []]
     for moved in (False, True):  # after a geometric step in place, else from the source
         rows = sel(blurred & (plan.untouched != moved))
         for group in _grouped(plan.sigma_keys[start:stop], rows):
-            _opencv_each(lambda a, o, r=start + group[0]: plan.blur(a, o, r),
-                         dst if moved else src, group if moved else src_of[group], dst,
-                         group, **each)
-    _intensity_in_chunks(dst, local, plan, start)
+            rounds[moved] += _stacked_units(partial(plan.blur, row=start + group[0]),
+                                            dst if moved else src,
+                                            group if moved else src_of[group], dst, group,
+                                            plan)
+    rounds.append(_intensity_units(dst, local, plan, start))
+    pool = _ScratchPool(plan)
+    for units in rounds:
+        _run_units(units, workers, pool.get)
     if not plan.native:
         outv[start:stop] = _cast(dst, plan.dtype)
 
 
-def _warp_each(src, src_rows, dst, rows, plan: _Plan, start: int) -> None:
+class _ScratchPool:
+    """Scratch buffers for the threads of one call, each set reused round after round."""
+
+    def __init__(self, plan: _Plan):
+        self.plan = plan
+        self.free = []
+
+    @contextmanager
+    def get(self):
+        scratch = self.free.pop() if self.free else _Scratch(self.plan)  # atomic pop
+        try:
+            yield scratch
+        finally:
+            self.free.append(scratch)
+
+
+def _warp_each(src, src_rows, dst, rows, plan: _Plan, start: int, scratch=None) -> None:
     """``dst[rows[i]]`` = warp of ``src[src_rows[i]]``, one OpenCV call per image, straight
     into the output (1, 3 and 4 channels: OpenCV's exact path)."""
     for s, r in zip(src_rows, rows):
@@ -947,10 +1080,21 @@ def _intensity_in_chunks(images: np.ndarray, local: np.ndarray, plan: _Plan,
                          start: int) -> None:
     """The intensity steps of the rows ``local`` of ``images`` (plan rows ``start +
     local``) that have any, in chunks of about ``_CHUNK_BYTES`` of float32."""
+    for unit in _intensity_units(images, local, plan, start):
+        unit()
+
+
+def _intensity_units(images: np.ndarray, local: np.ndarray, plan: _Plan,
+                     start: int) -> list:
+    """``_intensity_in_chunks`` as units of work (see ``_run_units``), one per chunk."""
     rows = local[plan.intensity[start + local]]
     step = plan.gather // 4 + 1  # float32: 4x a uint8 row
-    for chunk in (rows[i : i + step] for i in range(0, len(rows), step)):
-        _intensity_into(images, chunk, plan.p, start + chunk, plan.intensity_range)
+    return [partial(_intensity_chunk, images, rows[i : i + step], plan, start)
+            for i in range(0, len(rows), step)]
+
+
+def _intensity_chunk(images, chunk, plan: _Plan, start: int, scratch=None) -> None:
+    _intensity_into(images, chunk, plan.p, start + chunk, plan.intensity_range)
 
 
 def _intensity_into(images: np.ndarray, at: np.ndarray, p: dict, rows: np.ndarray,

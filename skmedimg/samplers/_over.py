@@ -15,7 +15,7 @@ from ._augment import (
     AugmentationSpec,
     augment_images,
     check_augmentation,
-    copy_images,
+    copy_parts,
     make_spec,
     value_range,
 )
@@ -65,16 +65,13 @@ def resample_images(X, y, new_indices, spec, random_state, n_jobs=None, spatial_
     """
     n = X.shape[0]
     X_res = np.empty((n + len(new_indices),) + X.shape[1:], dtype=X.dtype)
-    copy_images(X, X_res[:n], n_jobs=n_jobs)
     intensity_range = value_range(X) if spec is not None and spec.uses_intensity else None
-    if spec is None:
-        np.take(X, new_indices, axis=0, out=X_res[n:])
-    else:
-        augment_images(
-            X, new_indices, spec, rng=np.random.default_rng(_seed(random_state)),
-            out=X_res[n:], intensity_range=intensity_range, n_jobs=n_jobs,
-            spatial_dims=spatial_dims,
-        )
+    # The originals are copied on the augmentation's threads, concurrently with it.
+    augment_images(
+        X, new_indices, spec, rng=np.random.default_rng(_seed(random_state)),
+        out=X_res[n:], intensity_range=intensity_range, n_jobs=n_jobs,
+        spatial_dims=spatial_dims, alongside=copy_parts(X, X_res[:n]),
+    )
     y_res = np.concatenate([y, y[new_indices]])
     return X_res, y_res, np.concatenate([np.arange(n), new_indices]), intensity_range
 
