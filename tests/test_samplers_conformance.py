@@ -321,6 +321,7 @@ def test_same_result_for_any_n_jobs_and_backend(size, channels, n_new, dtype):
 
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setattr(_augment, "_CHUNK_BYTES", 2**14)  # many chunks, even for 500 images
+    monkeypatch.setattr(_augment, "_THREADED_STACK_BYTES", 0)  # threads even for 500 small
     X, y = _large(n=10, size=size, channels=channels)
     X = X.astype(dtype)
 
@@ -337,6 +338,32 @@ def test_same_result_for_any_n_jobs_and_backend(size, channels, n_new, dtype):
             np.testing.assert_array_equal(run(None), reference)
     finally:
         monkeypatch.undo()
+
+
+def test_small_images_share_the_threads(monkeypatch):
+    """With n_jobs=2, the stacked OpenCV calls of many small images run on both threads
+    (each call a unit of work); a few small images stay on the calling thread."""
+    import threading
+
+    threads, real = [], _augment._opencv_chunk
+
+    def record(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_augment, "_opencv_chunk", record)
+    monkeypatch.setattr(_augment, "_MIN_STACKED_WARP", 1)  # every warp stacked
+    X = np.random.default_rng(0).integers(0, 256, (20, 32, 32), dtype=np.uint8)
+
+    def run(m):
+        threads.clear()
+        _augment.augment_images(X, np.arange(m) % 20, _augment.make_spec(rotation=20, blur=1.0),
+                                rng=np.random.default_rng(0),
+                                out=np.empty((m, 32, 32), np.uint8), n_jobs=2)
+        return set(threads)
+
+    assert len(run(4000)) == 2  # 4 MB: threads
+    assert run(40) == {threading.get_ident()}  # 40 KB: this thread only
 
 
 @pytest.mark.parametrize("n_jobs", [0, True, 1.5, "2"])

@@ -166,10 +166,10 @@ class MultilabelRandomOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseS
         the same output at every call; ``None`` uses NumPy's global random state.
 
     n_jobs : int, default=None
-        Threads that augment volumes, images larger than 96x96 pixels (and small ones
-        of dtypes other than OpenCV's, e.g. int32) and copy large sets, in
-        scikit-learn's meaning: ``None`` is 1 unless in a :func:`joblib.parallel_config`
-        context, ``-1`` all processors. The result does not depend on ``n_jobs``.
+        Threads that augment the images or volumes and copy the originals into the
+        output, in scikit-learn's meaning: ``None`` is 1 unless in a
+        :func:`joblib.parallel_config` context, ``-1`` all processors. The result does
+        not depend on ``n_jobs``.
     spatial_dims : {"auto", 2, 3}, default="auto"
         How to read ``X``: 2 for images ``(n, H, W[, C])``, 3 for volumes
         ``(n, D, H, W[, C])``, ``"auto"`` as :class:`AugmentingOverSampler` (an

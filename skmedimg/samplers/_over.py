@@ -222,11 +222,11 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
         about any axis (slower: see Notes). Images turn in their plane whatever it is.
 
     n_jobs : int, default=None
-        Threads that augment volumes, images larger than 96x96 pixels (and small ones
-        of dtypes other than OpenCV's, e.g. int32) and copy large sets, in
-        scikit-learn's meaning: ``None`` is 1 unless in a :func:`joblib.parallel_config`
-        context, ``-1`` all processors. Smaller uint8, uint16, int16 and float images
-        share OpenCV calls on one thread. The result does not depend on ``n_jobs``.
+        Threads that augment the images or volumes and copy the originals into the
+        output, in scikit-learn's meaning: ``None`` is 1 unless in a
+        :func:`joblib.parallel_config` context, ``-1`` all processors. Large images are
+        split among them whole; small ones by the OpenCV calls they share. The result
+        does not depend on ``n_jobs``.
     spatial_dims : {"auto", 2, 3}, default="auto"
         How to read ``X``: 2 for images ``(n, H, W[, C])``, 3 for volumes
         ``(n, D, H, W[, C])``. ``"auto"`` reads 3-D arrays as images, 5-D arrays as
@@ -265,9 +265,10 @@ class AugmentingOverSampler(AugmentedCopiesMixin, ImageSamplerMixin, BaseOverSam
     and zoom factors are drawn on a grid that moves no pixel by more than a quarter pixel,
     shifts in whole pixels and blur sigmas in steps of 0.05 pixel; the blur kernel spans
     +-2 sigma. Images of more than 128 channels are warped in chunks of channels
-    (OpenCV's limit per call). Images larger than 96x96 pixels are augmented on
-    ``n_jobs`` threads; OpenCV's own (process-wide) thread setting is left as it is. The
-    result does not depend on ``n_jobs``. Intensity steps clip to ``intensity_range_``.
+    (OpenCV's limit per call). The work is split among ``n_jobs`` threads (whole large
+    images; the shared calls of small ones); OpenCV's own (process-wide) thread setting
+    is left as it is. The result does not depend on ``n_jobs``. Intensity steps clip to
+    ``intensity_range_``.
     Multilabel targets are refused with a pointer to
     :class:`MultilabelRandomOverSampler`; one-hot targets come back one-hot as in
     imbalanced-learn (two classes as one column). A list of images comes back as a list
