@@ -77,8 +77,6 @@ _MIN_STACKED_WARP = 6
 # image (one OpenCV call each) costs more below it (measured: 16x16 2x more, 28x28 1.5x
 # less).
 _LUT_MIN_PIXELS = 512
-# The copy of the originals into the output is split into units of about this size.
-_COPY_PART_BYTES = 4 * 2**20
 # Small images of fewer bytes than this in all are augmented on one thread: a round of
 # threads costs ~0.3 ms to start (a batch of 32 28x28 images takes ~0.1 ms).
 _THREADED_STACK_BYTES = 2**20
@@ -734,7 +732,7 @@ def augment_images(
         :func:`skmedimg.samplers._volumes.augment_volumes`. ``None``: volumes when ``X``
         is 5-D, images otherwise.
     alongside : list of callables, default=()
-        Independent units of work (``unit(None)``, e.g. ``copy_parts`` of the originals
+        Independent units of work (``unit(None)``, e.g. ``copy_unit`` of the originals
         into the same output): run first, or on a thread of their own concurrently with
         the augmentation when ``n_jobs`` allows.
 
@@ -755,7 +753,7 @@ def _in_background(units: list, workers: int):
     """Run ``units`` on a thread of their own while the block runs (``workers`` > 1), or
     before it; either way, they are done when the block ends.
 
-    The copy of the originals (``copy_parts``) goes there: it needs no GIL, so it
+    The copy of the originals (``copy_unit``) goes there: it needs no GIL, so it
     overlaps with the draws and the grouping (Python) as well as with the pixel work.
     """
     if workers <= 1 or not units:
@@ -811,20 +809,15 @@ def _augment(X, indices, spec, rng, out, intensity_range, n_jobs, n_workers,
     _run_units([partial(_call_with, run, part) for part in parts], n_workers)
 
 
-def copy_parts(src: np.ndarray, dst: np.ndarray) -> list:
-    """``dst[...] = src`` as a list of units (see ``_run_units``) of about
-    ``_COPY_PART_BYTES`` each, for ``augment_images(alongside=...)``: the first write to
-    a freshly allocated output costs the kernel's page zeroing, which threads share."""
-    n = len(src)
-    if n == 0:
-        return []
-    step = max(1, _COPY_PART_BYTES // max(1, src[0].nbytes))
-    return [partial(_copy_part, src, dst, slice(s, min(s + step, n)))
-            for s in range(0, n, step)]
+def copy_unit(src: np.ndarray, dst: np.ndarray):
+    """``dst[...] = src`` as a unit of work (see ``_run_units``), for
+    ``augment_images(alongside=...)``: one copy, which glibc makes with non-temporal
+    stores when it is large (no cache line read before it is written)."""
+    return partial(_copy, src, dst)
 
 
-def _copy_part(src, dst, part: slice, scratch=None) -> None:
-    np.copyto(dst[part], src[part])
+def _copy(src, dst, scratch=None) -> None:
+    np.copyto(dst, src)
 
 
 def _n_workers(n_jobs) -> int:

@@ -15,7 +15,7 @@ from ._augment import (
     AugmentationSpec,
     augment_images,
     check_augmentation,
-    copy_parts,
+    copy_unit,
     make_spec,
     value_range,
 )
@@ -70,7 +70,7 @@ def resample_images(X, y, new_indices, spec, random_state, n_jobs=None, spatial_
     augment_images(
         X, new_indices, spec, rng=np.random.default_rng(_seed(random_state)),
         out=X_res[n:], intensity_range=intensity_range, n_jobs=n_jobs,
-        spatial_dims=spatial_dims, alongside=copy_parts(X, X_res[:n]),
+        spatial_dims=spatial_dims, alongside=[copy_unit(X, X_res[:n])],
     )
     y_res = np.concatenate([y, y[new_indices]])
     return X_res, y_res, np.concatenate([np.arange(n), new_indices]), intensity_range
