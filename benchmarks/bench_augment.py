@@ -20,9 +20,10 @@ blurs are 1x1 (no-ops): it does no less work.
 
 Each method is timed in one process, after one untimed warm-up run each, alternating the
 methods (and their order) per repeat; the table reports medians of new images per second
-(wall clock) and the ratios. ``n_jobs=1`` is the sampler without joblib threads;
-``n_jobs=-1`` with them (they split images above 96x96; smaller ones share OpenCV calls on
-one thread). Both the sampler and the loop run OpenCV with its default threads, which
+(wall clock) and the ratios. ``n_jobs=1`` is the sampler on one thread; ``n_jobs=-1``
+on every core (large images split among the threads whole, small ones by the OpenCV
+calls they share, and the copy of the originals on a thread of its own). The loop has
+no such parameter: it is the seed's code. Both run OpenCV with its default threads, which
 split a large call over every core: the loop's warps use them, and its CPU time counts
 OpenCV's idle workers spinning, so CPU-time ratios are not comparable. The "1 core"
 column runs both with ``cv2.setNumThreads(1)`` (in this script only): work against work,
