@@ -151,7 +151,8 @@ def main():
         print(json.dumps(run_variant(args.variant, args.n, args.size, args.epochs)))
         return
     print(f"{args.n} uint8 images of {args.size}x{args.size} at 9:1, {args.epochs} epoch(s); "
-          "extra peak RSS over the data set's bytes")
+          "peak RSS of a fit on the whole set (extra) and on 512 images (fixed);\n"
+          "what grows with the data (extra - fixed) over the data set's bytes (ratio)")
     print(f"{'variant':>22} {'extra peak MB':>14} {'fixed MB':>9} {'data-dep. MB':>13} "
           f"{'data MB':>8} {'ratio':>7}")
     for variant in args.variants.split(","):

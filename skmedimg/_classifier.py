@@ -12,6 +12,7 @@ live in ``_classifier_checks`` (parameter and input checks), ``_seeding`` (threa
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import numbers
 import os
 import random
@@ -89,6 +90,13 @@ AUTO_EPOCH_RANGE = (20, 60)
 AUTO_EPOCH_PLAIN_MAX = 30  # the cap when no augmentation is in effect (e.g. volumes)
 # ema_momentum="auto": the weights are averaged over at most this many last steps (0.99).
 EMA_AUTO_MAX_WINDOW = 100
+
+
+def _new_classifier(cls, *args):
+    """An empty classifier for the unpickler, after TensorFlow's thread pools are sized
+    (see ``CNNClassifier.__reduce_ex__``)."""
+    _respect_thread_limits()
+    return cls.__new__(cls, *args)
 
 
 @contextlib.contextmanager
@@ -480,6 +488,17 @@ class CNNClassifier(KerasClassifier):
         # scikeras sets classes_ = None before training, so a failed fit or a bare
         # initialize() would pass check_is_fitted; only a completed fit counts here.
         return bool(getattr(self, "fitted_", False))
+
+    # ------------------------------------------------------------------ pickling
+    def __reduce_ex__(self, protocol):
+        # Unpickling rebuilds the Keras model, which runs TensorFlow ops, and TensorFlow
+        # fixes its thread pools at its first op: size them first, as fit does, so that a
+        # model loaded in a fresh process predicts with the pools it was fitted with (a
+        # float sum split among other threads can differ in its last bit).
+        reduced = super().__reduce_ex__(protocol)
+        if not isinstance(reduced, tuple) or reduced[0] is not copyreg.__newobj__:
+            return reduced
+        return (_new_classifier, reduced[1]) + reduced[2:]
 
     # ------------------------------------------------- scikeras' extension points
     @property

@@ -783,6 +783,25 @@ def test_pickles_load_in_a_fresh_process_with_identical_predictions(ctx, tmp_pat
     np.testing.assert_array_equal(out["y_res"], y_res)
 
 
+def test_unpickling_sizes_tensorflows_threads_before_the_model_is_rebuilt(ctx, tmp_path):
+    """Unpickling rebuilds the Keras model, which runs TensorFlow ops and so fixes its
+    thread pools: they are sized from OMP_NUM_THREADS first, as in fit, so that a fresh
+    process predicts with the pools the model was fitted with (the predictions above
+    are compared bit for bit)."""
+    with open(tmp_path / "cnn.pkl", "wb") as f:
+        pickle.dump(ctx.cnn, f)
+    out = _run_python("""
+        import os, pickle, sys
+        os.environ["OMP_NUM_THREADS"] = "1"
+        import tensorflow as tf
+        with open(sys.argv[1], "rb") as f:
+            pickle.load(f)
+        print(tf.config.threading.get_intra_op_parallelism_threads(),
+              tf.config.threading.get_inter_op_parallelism_threads())
+    """, str(tmp_path / "cnn.pkl"))
+    assert out.split() == ["1", "1"]
+
+
 # ------------------------------------------- bit-identical seeds across processes
 SEEDED_RUN = """
     import hashlib, json
