@@ -74,9 +74,10 @@ def test_float32_warp_of_uint8_gives_opencvs_uint8_warp(channels):
         dst = np.zeros((m, 16, 16, channels), np.uint8)
         scratch = _augment._Scratch(plan)
         for group in _augment._grouped(plan.warp_keys, np.flatnonzero(plan.warped)):
-            _augment._opencv_each(lambda a, o, r=group[0]: plan.warp(a, o, r), X,
-                                  src_of[group], dst, group, per_call=plan.per_call,
-                                  scratch=scratch, pad=True, float32=float32)
+            for unit in _augment._stacked_units(
+                    lambda a, o, r=group[0]: plan.warp(a, o, r), X, src_of[group], dst,
+                    group, plan, pad=True, float32=float32):
+                unit(scratch)
         results.append(dst)
     assert plan.warped.sum() > 30 and results[1].any()
     np.testing.assert_array_equal(results[0], results[1])

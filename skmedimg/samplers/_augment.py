@@ -379,7 +379,7 @@ class _Scratch:
         width, height = plan.size
         shape = (plan.scratch_rows, height, width, plan.channels)
         self.a, self.b, self.c = (np.empty(shape, plan.work_dtype) for _ in range(3))
-        # The images _opencv_each transposes to and from the channel axis, one after the
+        # The images _opencv_chunk transposes to and from the channel axis, one after the
         # other, each followed by ``pad`` spare pixel rows (see _pad_rows).
         self.pad = _pad_rows(height, width * plan.channels * plan.work_dtype.itemsize)
         self.t = np.empty((plan.per_call + 3, height + self.pad, width, plan.channels),
@@ -407,15 +407,6 @@ def _pad_rows(height: int, row_bytes: int) -> int:
     return 0
 
 
-def _opencv_each(func, src, src_rows, dst, rows, *, per_call: int, scratch: _Scratch,
-                 pad: bool = False, float32: bool = False) -> None:
-    """``dst[rows[i]] = func(src[src_rows[i]])`` for one OpenCV function shared by all rows,
-    stacked ``per_call`` images at a time (see ``_opencv_chunk``), on this thread."""
-    for start, stop in _chunk_bounds(len(rows), per_call):
-        _opencv_chunk(func, src, src_rows[start:stop], dst, rows[start:stop],
-                      scratch=scratch, pad=pad, float32=float32)
-
-
 def _chunk_bounds(n: int, per_call: int) -> list[tuple[int, int]]:
     """``(start, stop)`` of ``n`` rows in chunks of at most ``per_call``, of even sizes."""
     if n == 0:
@@ -428,7 +419,9 @@ def _chunk_bounds(n: int, per_call: int) -> list[tuple[int, int]]:
 
 def _stacked_units(func, src, src_rows, dst, rows, plan: _Plan, *, pad: bool = False,
                    float32: bool = False) -> list:
-    """``_opencv_each`` as units of work (see ``_run_units``), one per stacked call."""
+    """``dst[rows[i]] = func(src[src_rows[i]])`` for one OpenCV function shared by all
+    rows, as units of work (see ``_run_units``): one ``_opencv_chunk`` call each, of at
+    most ``plan.per_call`` images."""
     return [partial(_opencv_chunk, func, src, src_rows[start:stop], dst, rows[start:stop],
                     pad=pad, float32=float32)
             for start, stop in _chunk_bounds(len(rows), plan.per_call)]
@@ -806,7 +799,7 @@ def _augment(X, indices, spec, rng, out, intensity_range, n_jobs, n_workers,
         return
     run = partial(_augment_stacked if stack else _augment_each, Xv, indices, outv,
                   plan=plan)
-    _run_units([partial(_call_with, run, part) for part in parts], n_workers)
+    _run_parts(run, parts, n_workers)
 
 
 def copy_unit(src: np.ndarray, dst: np.ndarray):
@@ -911,7 +904,7 @@ class _Plan:
         # 3-channel warps are about 1.6x faster through OpenCV's 4-channel path, and
         # bit-identical (each channel is interpolated on its own either way).
         self.warp_via_4 = channels == 3 and self.dtype in _CVTCOLOR_DTYPES
-        # Stacked uint8 warps go through float32, faster and bit-identical (_opencv_each).
+        # Stacked uint8 warps go through float32, faster and bit-identical (_opencv_chunk).
         self.warp_float32 = self.dtype == np.uint8 and height * width <= _STACK_MAX_PIXELS
 
         plain = (p["angle"] == 0) & (p["scale"] == 1)
